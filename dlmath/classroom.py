@@ -1,0 +1,175 @@
+"""The main job: a simulated class, autograded end to end.
+
+Usage::
+
+    python -m dlmath.classroom [--root build/classroom] [--assignments ID ...]
+
+It builds a fresh course folder, generates the assignments there (which
+records them in a new SQLite gradebook), writes one submission per learner
+and assignment from the release notebooks, autogrades them all with
+nbgrader, generates feedback, exports ``grades.csv`` and prints a table of
+scores.  The learners are:
+
+========================  ===============================================
+``complete``              the instructor's solutions
+``alternative``           correct answers written another way
+``partial``               the first half of the functions right, the rest
+                          with a typical mistake
+``blank``                 the release notebook handed back unchanged
+``syntax_error``          correct, except the first answer does not parse
+``wrong_type``            right values returned as strings
+========================  ===============================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import shutil
+import sys
+from pathlib import Path
+from typing import Callable
+
+from dlmath import course, nbgrader_api, submissions
+from dlmath.variants import load as load_variants
+
+DEFAULT_ROOT = course.ROOT / "build" / "classroom"
+
+
+def _correct(a: course.Assignment) -> dict[str, str]:
+    return submissions.solution_code(a.source())
+
+
+def _alternative(a: course.Assignment) -> dict[str, str]:
+    answers = _correct(a)
+    alts = load_variants(a.module).ALTERNATIVES
+    answers.update({f: alts[f][0] for f in a.functions if alts.get(f)})
+    return answers
+
+
+def _partial(a: course.Assignment) -> dict[str, str]:
+    answers = _correct(a)
+    mutants = load_variants(a.module).MUTANTS
+    half = (len(a.functions) + 1) // 2
+    for f in a.functions[half:]:
+        if mutants.get(f):
+            answers[f] = next(iter(mutants[f].values()))
+    return answers
+
+
+def _blank(a: course.Assignment) -> dict[str, str]:
+    return {}
+
+
+def _syntax_error(a: course.Assignment) -> dict[str, str]:
+    answers = _correct(a)
+    first = a.functions[0]
+    answers[first] = submissions.syntax_error(answers[first])
+    return answers
+
+
+def _wrong_type(a: course.Assignment) -> dict[str, str]:
+    return {f: submissions.wrong_type(f, code) for f, code in _correct(a).items()}
+
+
+#: Learner id -> how that learner answers an assignment.
+LEARNERS: dict[str, Callable[[course.Assignment], dict[str, str]]] = {
+    "complete": _correct,
+    "alternative": _alternative,
+    "partial": _partial,
+    "blank": _blank,
+    "syntax_error": _syntax_error,
+    "wrong_type": _wrong_type,
+}
+
+
+def prepare(root: Path, assignment_ids: list[str]) -> None:
+    """Create a fresh course folder with the sources and learners' submissions."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "source").mkdir(parents=True)
+    for aid in assignment_ids:
+        shutil.copytree(course.ROOT / "source" / aid, root / "source" / aid)
+    from dlmath import assign
+
+    assign.regenerate(assignment_ids, root, solutions=False)
+    for aid in assignment_ids:
+        a = course.get(aid)
+        for learner, answer in LEARNERS.items():
+            nb = submissions.fill(a.release(root), answer(a))
+            submissions.write(nb, root / "submitted" / learner / aid / f"{a.notebook}.ipynb")
+
+
+def grade(root: Path, assignment_ids: list[str]) -> None:
+    """Autograde every submission, generate feedback and export grades.csv."""
+    from nbgrader.apps import AutogradeApp, GenerateFeedbackApp
+
+    grader = nbgrader_api.api(root)
+    for aid in assignment_ids:
+        for app, label in ((AutogradeApp, "autograde"), (GenerateFeedbackApp, "feedback")):
+            result = nbgrader_api.run(grader, app, aid, "*", force=True)
+            if not result["success"]:
+                raise RuntimeError(f"{label} of {aid} failed:\n{result.get('log')}\n{result.get('error')}")
+            print(f"{label}: {aid} done", flush=True)
+    export_csv(root, root / "grades.csv")
+
+
+def export_csv(root: Path, path: Path) -> None:
+    """Write nbgrader's CSV export of the gradebook to ``path``."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    config = nbgrader_api.load_config(root)
+    plugin = CsvExportPlugin(config=config)
+    plugin.to = str(path)
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "dlmath") as gb:
+        plugin.export(gb)
+
+
+def scores(root: Path) -> dict[tuple[str, str], tuple[float, float]]:
+    """Return ``{(learner, assignment): (score, max_score)}`` from grades.csv."""
+    table = {}
+    with open(root / "grades.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            table[(row["student_id"], row["assignment"])] = (float(row["score"]),
+                                                            float(row["max_score"]))
+    return table
+
+
+def format_table(table: dict[tuple[str, str], tuple[float, float]]) -> str:
+    """Return a plain-text table of scores, one row per learner."""
+    learners = sorted({s for s, _ in table}, key=lambda s: list(LEARNERS).index(s)
+                      if s in LEARNERS else len(LEARNERS))
+    aids = sorted({a for _, a in table})
+    width = max(len(s) for s in learners) + 2
+    lines = ["learner".ljust(width) + "".join(a[:14].rjust(16) for a in aids) + "total".rjust(14)]
+    for s in learners:
+        cells, got, top = [], 0.0, 0.0
+        for aid in aids:
+            score, max_score = table.get((s, aid), (0.0, 0.0))
+            got, top = got + score, top + max_score
+            cells.append(f"{score:g}/{max_score:g}".rjust(16))
+        lines.append(s.ljust(width) + "".join(cells) + f"{got:g}/{top:g}".rjust(14))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description="Autograde a simulated class end to end.")
+    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT,
+                        help=f"course folder to create (default {DEFAULT_ROOT})")
+    parser.add_argument("--assignments", nargs="*", help="assignment ids (default: all)")
+    args = parser.parse_args(argv)
+    aids = args.assignments or [a.id for a in course.assignments()]
+    root = args.root.resolve()
+    prepare(root, aids)
+    grade(root, aids)
+    print()
+    print(format_table(scores(root)))
+    print(f"\ngradebook: {root / 'gradebook.db'}\ngrades:    {root / 'grades.csv'}\n"
+          f"feedback:  {root / 'feedback'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

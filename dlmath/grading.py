@@ -1,0 +1,640 @@
+"""Helpers that every hidden test reuses.
+
+A hidden test cell calls one check of :mod:`dlmath.hidden`; each check is a
+few lines built from the pieces here:
+
+* :func:`call` runs the learner's function safely: on copies of the inputs,
+  with warnings silenced (nbgrader scores a cell 0 when anything reaches
+  stderr, so a correct answer must never lose points to a ``RuntimeWarning``),
+  with "no shortcut" functions made to raise, and it fails when an input was
+  modified in place.
+* :func:`assert_matches` compares a result with the expected value and, when
+  they differ, says which call was made, what was expected and what came back.
+* :func:`check_cases` runs a whole list of inputs against the reference.
+* :func:`random_cases` makes reproducible random inputs from a seed.
+* :func:`expect_value_error` checks the contract's ``ValueError`` rows.
+* :func:`numeric_gradient`, :func:`relative_error` and :func:`assert_gradient`
+  check backpropagation against central differences.
+* :func:`z_for` and :func:`assert_within_se` grade random estimates with a
+  tolerance derived from the standard error and a stated false-fail rate.
+
+Every failure raises :class:`GradingFailure`, an ``AssertionError`` whose
+message is what the learner reads in the feedback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import importlib
+import numbers
+import sys
+import warnings
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+__all__ = [
+    "GradingFailure",
+    "ShortcutUsed",
+    "describe",
+    "describe_call",
+    "quiet",
+    "forbid",
+    "call",
+    "assert_matches",
+    "check_cases",
+    "random_cases",
+    "expect_value_error",
+    "numeric_gradient",
+    "relative_error",
+    "assert_gradient",
+    "z_for",
+    "assert_within_se",
+]
+
+#: Characters of one value shown in a failure message before it is cut.
+MAX_REPR = 600
+
+
+class GradingFailure(AssertionError):
+    """A hidden test failed; the message is written for the learner."""
+
+
+class ShortcutUsed(GradingFailure):
+    """The learner's code called a library function the exercise forbids."""
+
+
+# ----------------------------------------------------------------------------
+# Describing values and calls
+# ----------------------------------------------------------------------------
+
+def describe(value: Any, limit: int = MAX_REPR) -> str:
+    """Return a short, readable representation of ``value``.
+
+    Parameters
+    ----------
+    value : object
+        Anything a graded function takes or returns.
+    limit : int, optional
+        Maximum number of characters; longer text is cut with ``...``.
+
+    Returns
+    -------
+    str
+        Arrays are shown with their values, shape and dtype kept short;
+        other objects by ``repr``.
+    """
+    try:
+        if isinstance(value, np.ndarray):
+            body = np.array2string(value, precision=6, threshold=40,
+                                   edgeitems=3, separator=", ")
+            text = f"array({body}, shape={value.shape}, dtype={value.dtype})"
+        elif isinstance(value, dict):
+            text = "{" + ", ".join(f"{k!r}: {describe(v, limit)}"
+                                   for k, v in value.items()) + "}"
+        elif isinstance(value, (list, tuple)) and any(
+                isinstance(v, np.ndarray) for v in value):
+            inner = ", ".join(describe(v, limit) for v in value)
+            text = f"[{inner}]" if isinstance(value, list) else f"({inner})"
+        elif isinstance(value, (float, np.floating)):
+            text = repr(float(value))
+        else:
+            text = repr(value)
+    except Exception as exc:  # a hostile __repr__ must not break grading
+        text = f"<{type(value).__name__} object (repr failed: {type(exc).__name__})>"
+    if len(text) > limit:
+        text = text[: limit - 3] + "..."
+    return text
+
+
+def describe_call(name: str, args: Sequence[Any] = (),
+                  kwargs: Mapping[str, Any] | None = None) -> str:
+    """Return ``name(arg, ..., key=value)`` with every value described.
+
+    Parameters
+    ----------
+    name : str
+        The function's name.
+    args : sequence
+        Positional arguments.
+    kwargs : mapping, optional
+        Keyword arguments.
+
+    Returns
+    -------
+    str
+        The call as the learner could type it, with long values shortened.
+    """
+    parts = [describe(a) for a in args]
+    parts += [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
+    return f"{name}({', '.join(parts)})"
+
+
+# ----------------------------------------------------------------------------
+# Running the learner's code
+# ----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence warnings and numpy floating-point messages inside the block.
+
+    A correct answer may divide by zero on the way to a correct result and
+    numpy would print a ``RuntimeWarning`` to stderr, which nbgrader counts as
+    a failed cell.  Results are judged by their values instead.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with np.errstate(all="ignore"):
+            yield
+
+
+def _resolve(dotted: str) -> tuple[Any, str, Any]:
+    """Return ``(owner, attribute, object)`` for a dotted name like ``numpy.linalg.norm``."""
+    module_name, _, attr = dotted.rpartition(".")
+    owner = importlib.import_module(module_name)
+    return owner, attr, getattr(owner, attr)
+
+
+@contextlib.contextmanager
+def forbid(names: Iterable[str], function: str = "your function",
+           namespaces: Iterable[dict] = ()) -> Iterator[None]:
+    """Make library functions raise :class:`ShortcutUsed` inside the block.
+
+    Every module attribute that *is* the forbidden object is replaced, so an
+    alias such as ``from numpy.linalg import norm`` or ``la = np.linalg`` in
+    the learner's notebook is caught as well as ``np.linalg.norm``.
+
+    Parameters
+    ----------
+    names : iterable of str
+        Dotted names, e.g. ``["numpy.linalg.norm"]``.
+    function : str, optional
+        The graded function's name, used in the message.
+    namespaces : iterable of dict, optional
+        Extra namespaces to search for aliases, e.g. the ``__globals__`` of
+        the learner's function when it was not defined in a module.
+    """
+    names = list(names)
+    if not names:
+        yield
+        return
+    targets = {}
+    for dotted in names:
+        _, _, obj = _resolve(dotted)
+        targets[id(obj)] = (dotted, obj)
+
+    def make_blocker(dotted: str) -> Callable[..., Any]:
+        def blocked(*args: Any, **kwargs: Any) -> Any:
+            raise ShortcutUsed(
+                f"{function} must not call {dotted}: this exercise asks you to "
+                f"compute the result yourself (see the 'no shortcut' note).")
+        blocked.__name__ = dotted.rpartition(".")[2]
+        return blocked
+
+    blockers = {key: make_blocker(dotted) for key, (dotted, _) in targets.items()}
+    patched: list[tuple[dict, str, Any]] = []
+    try:
+        spaces = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
+        spaces += list(namespaces)
+        seen: set[int] = set()
+        for namespace in spaces:
+            if not isinstance(namespace, dict) or id(namespace) in seen:
+                continue
+            seen.add(id(namespace))
+            for key, value in list(namespace.items()):
+                if id(value) in targets and value is targets[id(value)][1]:
+                    patched.append((namespace, key, value))
+                    namespace[key] = blockers[id(value)]
+        yield
+    finally:
+        for namespace, key, value in reversed(patched):
+            namespace[key] = value
+
+
+def _snapshot(value: Any) -> Any:
+    """Deep copy of the inputs, to detect in-place modification later."""
+    try:
+        return copy.deepcopy(value)
+    except Exception:
+        return None
+
+
+def _same(before: Any, after: Any) -> bool:
+    """True when an input is unchanged (arrays compared bit for bit, nan == nan)."""
+    if isinstance(before, np.ndarray):
+        return (isinstance(after, np.ndarray) and before.shape == after.shape
+                and before.dtype == after.dtype
+                and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
+    if isinstance(before, dict):
+        return (isinstance(after, dict) and before.keys() == after.keys()
+                and all(_same(before[k], after[k]) for k in before))
+    if isinstance(before, (list, tuple)):
+        return (type(before) is type(after) and len(before) == len(after)
+                and all(_same(b, a) for b, a in zip(before, after)))
+    return True
+
+
+def call(func: Callable[..., Any], *args: Any, name: str | None = None,
+         forbidden: Iterable[str] = (), **kwargs: Any) -> Any:
+    """Call the learner's ``func`` the way every hidden test should.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    *args, **kwargs
+        Its arguments.  The function receives deep copies, so the originals
+        stay usable for the reference and for the message.
+    name : str, optional
+        Name shown in messages (default ``func.__name__``).
+    forbidden : iterable of str, optional
+        Dotted names of library functions that must not be called.
+
+    Returns
+    -------
+    object
+        Whatever ``func`` returned.
+
+    Raises
+    ------
+    GradingFailure
+        If ``func`` raised, called a forbidden function, or changed an input.
+    """
+    name = name or getattr(func, "__name__", "function")
+    given_args = copy.deepcopy(args)
+    given_kwargs = copy.deepcopy(kwargs)
+    before = (_snapshot(given_args), _snapshot(given_kwargs))
+    shown = describe_call(name, args, kwargs)
+    if not callable(func):
+        raise GradingFailure(f"{name} is not a function (it is {describe(func)}).")
+    try:
+        spaces = [getattr(func, "__globals__", {})]
+        with quiet(), forbid(forbidden, name, spaces):
+            result = func(*given_args, **given_kwargs)
+    except ShortcutUsed:
+        raise
+    except GradingFailure:
+        raise
+    except NotImplementedError:
+        raise GradingFailure(f"{name} is not implemented yet ({shown} raised NotImplementedError).") from None
+    except Exception as exc:
+        raise GradingFailure(
+            f"{shown} raised {type(exc).__name__}: {exc}") from None
+    for given, original in ((given_args, before[0]), (given_kwargs, before[1])):
+        if original is not None and not _same(original, given):
+            raise GradingFailure(
+                f"{shown} modified its input in place; graded functions must "
+                f"leave their arguments unchanged (copy them first).")
+    return result
+
+
+# ----------------------------------------------------------------------------
+# Comparing results
+# ----------------------------------------------------------------------------
+
+def _is_real_scalar(value: Any) -> bool:
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if isinstance(value, numbers.Real):
+        return True
+    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+
+
+def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
+    """Elementwise closeness; inf equals inf of the same sign, nan equals nan."""
+    with np.errstate(all="ignore"):
+        same = (actual == expected) | (np.isnan(actual) & np.isnan(expected))
+        finite = np.isfinite(actual) & np.isfinite(expected)
+        near = np.zeros(np.shape(actual), dtype=bool)
+        near[finite] = (np.abs(actual[finite] - expected[finite])
+                        <= atol + rtol * np.abs(expected[finite]))
+    return same | near
+
+
+def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
+                   atol: float = 1e-9) -> None:
+    """Fail with a teaching message unless ``actual`` matches ``expected``.
+
+    ``expected`` decides what is checked: a float wants a real scalar; an
+    array wants a floating NumPy array of the same shape; a tuple, list or
+    dict wants the same structure, compared item by item.
+
+    Parameters
+    ----------
+    actual : object
+        What the learner's function returned.
+    expected : object
+        The reference result.
+    call : str
+        The call that produced ``actual`` (see :func:`describe_call`).
+    rtol, atol : float, optional
+        Relative and absolute tolerance: ``|a - e| <= atol + rtol * |e|``.
+
+    Raises
+    ------
+    GradingFailure
+        On the first difference in type, shape or value.
+    """
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict):
+            raise GradingFailure(f"{call} should return a dict with keys "
+                                 f"{sorted(expected)}, but returned {describe(actual)}.")
+        missing = [k for k in expected if k not in actual]
+        extra = [k for k in actual if k not in expected]
+        if missing or extra:
+            raise GradingFailure(f"{call} returned a dict with keys {sorted(map(str, actual))}; "
+                                 f"expected exactly {sorted(expected)}.")
+        for key in expected:
+            assert_matches(actual[key], expected[key], call=f"{call}[{key!r}]",
+                           rtol=rtol, atol=atol)
+        return
+    if isinstance(expected, (tuple, list)):
+        kind = type(expected).__name__
+        if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+            raise GradingFailure(f"{call} should return a {kind} of {len(expected)} "
+                                 f"items, but returned {describe(actual)}.")
+        for i, (a, e) in enumerate(zip(actual, expected)):
+            assert_matches(a, e, call=f"{call}[{i}]", rtol=rtol, atol=atol)
+        return
+    if isinstance(expected, np.ndarray):
+        if not isinstance(actual, np.ndarray):
+            raise GradingFailure(f"{call} should return a NumPy array of shape "
+                                 f"{expected.shape}, but returned {describe(actual)} "
+                                 f"(type {type(actual).__name__}).")
+        if actual.shape != expected.shape:
+            raise GradingFailure(f"{call} returned an array of shape {actual.shape}; "
+                                 f"expected shape {expected.shape}.\n"
+                                 f"expected: {describe(expected)}\nactual:   {describe(actual)}")
+        if actual.dtype.kind not in "fiu":
+            raise GradingFailure(f"{call} returned an array of dtype {actual.dtype}; "
+                                 f"expected float64 numbers.")
+        a = actual.astype(np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+        ok = _close(a, e, rtol, atol)
+        if not ok.all():
+            where = tuple(int(i) for i in np.argwhere(~ok)[0])
+            raise GradingFailure(
+                f"{call} returned wrong values ({int((~ok).sum())} of {ok.size} "
+                f"entries differ; first at index {where}: expected {e[where]!r}, "
+                f"got {a[where]!r}).\nexpected: {describe(expected)}\nactual:   {describe(actual)}")
+        return
+    if _is_real_scalar(expected):
+        if not _is_real_scalar(actual):
+            raise GradingFailure(f"{call} should return a single number (float), "
+                                 f"but returned {describe(actual)} (type {type(actual).__name__}).")
+        a = np.float64(actual)
+        e = np.float64(expected)
+        if not _close(np.array([a]), np.array([e]), rtol, atol)[0]:
+            raise GradingFailure(
+                f"{call} returned {float(a)!r}; expected {float(e)!r} "
+                f"(difference {abs(float(a) - float(e)):.3g}, "
+                f"tolerance {atol + rtol * abs(float(e)):.3g}).")
+        return
+    if actual != expected:  # exact objects, e.g. ints used as counts
+        raise GradingFailure(f"{call} returned {describe(actual)}; expected {describe(expected)}.")
+
+
+# ----------------------------------------------------------------------------
+# Cases
+# ----------------------------------------------------------------------------
+
+def random_cases(seed: int, count: int,
+                 make: Callable[[np.random.Generator], Any]) -> list[Any]:
+    """Return ``count`` reproducible random cases.
+
+    Parameters
+    ----------
+    seed : int
+        Seed of the whole family; case ``i`` uses ``default_rng([seed, i])``,
+        so adding cases never changes the earlier ones.
+    count : int
+        Number of cases.
+    make : callable
+        ``make(rng)`` returns one case (usually a tuple of arguments).
+
+    Returns
+    -------
+    list
+        The cases in order.
+    """
+    return [make(np.random.default_rng([seed, i])) for i in range(count)]
+
+
+def _as_args(case: Any) -> tuple[tuple, dict]:
+    if isinstance(case, dict):
+        return (), dict(case)
+    if isinstance(case, tuple) and len(case) == 2 and isinstance(case[1], dict) \
+            and isinstance(case[0], tuple):
+        return case[0], dict(case[1])
+    if isinstance(case, tuple):
+        return case, {}
+    return (case,), {}
+
+
+def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
+                cases: Iterable[Any], *, name: str | None = None,
+                forbidden: Iterable[str] = (), rtol: float = 1e-7,
+                atol: float = 1e-9) -> None:
+    """Check ``func`` against ``reference`` on every case.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    reference : callable
+        The reference solution with the same signature.
+    cases : iterable
+        Each case is a tuple of positional arguments, a dict of keyword
+        arguments, ``(args, kwargs)``, or a single argument.
+    name : str, optional
+        Name used in messages (default: the reference's name).
+    forbidden : iterable of str, optional
+        "No shortcut" functions, see :func:`forbid`.
+    rtol, atol : float, optional
+        Tolerances, see :func:`assert_matches`.
+
+    Raises
+    ------
+    GradingFailure
+        At the first case whose result differs.
+    """
+    name = name or reference.__name__
+    forbidden = list(forbidden)
+    for case in cases:
+        args, kwargs = _as_args(case)
+        with quiet():
+            expected = reference(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+        actual = call(func, *args, name=name, forbidden=forbidden, **kwargs)
+        assert_matches(actual, expected, call=describe_call(name, args, kwargs),
+                       rtol=rtol, atol=atol)
+
+
+def expect_value_error(func: Callable[..., Any], *args: Any, why: str,
+                       name: str | None = None, **kwargs: Any) -> None:
+    """Check that ``func(*args, **kwargs)`` raises ``ValueError``.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    *args, **kwargs
+        Invalid arguments.
+    why : str
+        What is wrong with them, for the message (e.g. "shapes differ").
+    name : str, optional
+        Name used in messages.
+
+    Raises
+    ------
+    GradingFailure
+        If no exception or another exception is raised.
+    """
+    name = name or getattr(func, "__name__", "function")
+    shown = describe_call(name, args, kwargs)
+    try:
+        with quiet():
+            result = func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
+    except ValueError:
+        return
+    except NotImplementedError:
+        raise GradingFailure(f"{name} is not implemented yet.") from None
+    except Exception as exc:
+        raise GradingFailure(f"{shown} should raise ValueError ({why}), "
+                             f"but raised {type(exc).__name__}: {exc}") from None
+    raise GradingFailure(f"{shown} should raise ValueError ({why}), "
+                         f"but returned {describe(result)}.")
+
+
+# ----------------------------------------------------------------------------
+# Gradient checks
+# ----------------------------------------------------------------------------
+
+def numeric_gradient(f: Callable[[np.ndarray], float], x: np.ndarray,
+                     h: float = 1e-6) -> np.ndarray:
+    """Central-difference gradient of a scalar function of an array.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float``; ``x`` may have any shape.
+    x : ndarray
+        Point of evaluation (not modified).
+    h : float, optional
+        Step.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``x``.
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    flat = x.reshape(-1)
+    out = grad.reshape(-1)
+    for i in range(flat.size):
+        old = flat[i]
+        flat[i] = old + h
+        plus = float(f(x))
+        flat[i] = old - h
+        minus = float(f(x))
+        flat[i] = old
+        out[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+def relative_error(a: np.ndarray, b: np.ndarray) -> float:
+    """Largest elementwise relative error ``|a - b| / max(1e-8, |a| + |b|)``.
+
+    This is the measure of the well-known deep-learning courses' gradient
+    checks: about 1e-7 or less means the analytic gradient is right.
+    """
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def assert_gradient(analytic: Any, numeric: np.ndarray, *, what: str,
+                    tol: float = 1e-6) -> None:
+    """Fail unless an analytic gradient agrees with a numerical one.
+
+    Parameters
+    ----------
+    analytic : array_like
+        The learner's gradient.
+    numeric : ndarray
+        Central-difference gradient of the same quantity.
+    what : str
+        Description for the message, e.g. ``"dW1 of mlp_gradients(X, y, params)"``.
+    tol : float, optional
+        Largest acceptable :func:`relative_error`.
+    """
+    if not isinstance(analytic, np.ndarray) or analytic.shape != numeric.shape:
+        raise GradingFailure(f"{what}: expected an array of shape {numeric.shape}, "
+                             f"got {describe(analytic)}.")
+    err = relative_error(analytic, numeric)
+    if not err <= tol:
+        raise GradingFailure(
+            f"{what} disagrees with a numerical gradient check (central differences): "
+            f"relative error {err:.3g} > {tol:g}.\nnumerical: {describe(numeric)}\n"
+            f"yours:     {describe(analytic)}")
+
+
+# ----------------------------------------------------------------------------
+# Random results
+# ----------------------------------------------------------------------------
+
+def z_for(false_fail: float) -> float:
+    """Two-sided normal quantile: ``P(|Z| > z) = false_fail``.
+
+    Parameters
+    ----------
+    false_fail : float
+        Probability that a correct estimator falls outside ``z`` standard
+        errors, e.g. ``1e-9`` gives ``z = 6.109``.
+
+    Returns
+    -------
+    float
+        ``z``.
+    """
+    import math
+
+    lo, hi = 0.0, 40.0
+    for _ in range(200):  # bisection on the complementary error function
+        mid = (lo + hi) / 2
+        if math.erfc(mid / math.sqrt(2)) > false_fail:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def assert_within_se(estimate: Any, truth: float, se: float, *, call: str,
+                     false_fail: float = 1e-9) -> None:
+    """Fail unless a random estimate is within ``z(false_fail)`` standard errors.
+
+    Parameters
+    ----------
+    estimate : float
+        The learner's estimate.
+    truth : float
+        The exact value it estimates.
+    se : float
+        Standard error of a correct estimator (computed, not guessed).
+    call : str
+        The call that produced ``estimate``.
+    false_fail : float, optional
+        Probability that a correct answer fails this check (default 1e-9).
+    """
+    if not _is_real_scalar(estimate):
+        raise GradingFailure(f"{call} should return a number, but returned {describe(estimate)}.")
+    z = z_for(false_fail)
+    value = float(estimate)
+    if not abs(value - truth) <= z * se:
+        raise GradingFailure(
+            f"{call} returned {value!r}; the exact value is {truth!r} and a correct "
+            f"estimator lands within {z:.2f} standard errors ({z * se:.3g}) of it "
+            f"with probability 1 - {false_fail:g}. Yours is off by {abs(value - truth):.3g}.")

@@ -1,0 +1,173 @@
+"""Reference solutions for 03_gradient_descent (미분, 경사하강법, SGD)."""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy
+
+from .matrices import design_matrix
+
+
+def symbolic_gradient(expr, variables):
+    """Partial derivatives of a formula with :func:`sympy.diff`.
+
+    Parameters
+    ----------
+    expr : str
+        A formula SymPy can parse, e.g. ``"x**2 + 3*x*y"``.
+    variables : sequence of str
+        Names to differentiate by, in order.
+
+    Returns
+    -------
+    list of sympy.Expr
+        ``[d expr / d v for v in variables]``.
+    """
+    symbols = {name: sympy.Symbol(name) for name in variables}
+    parsed = sympy.sympify(expr, locals=symbols)
+    return [sympy.diff(parsed, symbols[name]) for name in variables]
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central-difference gradient of a scalar function.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(x) -> float`` for a 1-D array ``x``.
+    x : array_like, shape (n,)
+        Point at which to differentiate.
+    h : float, optional
+        Step size.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+        ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for each coordinate ``i``.
+    """
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step[i] = h
+        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+    return grad
+
+
+def gradient_descent(grad, x0, lr=0.01, eps=1e-6, max_iter=10000):
+    """Gradient descent with a stopping rule on the gradient norm.
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(x) -> ndarray`` of the same shape as ``x``.
+    x0 : array_like, shape (n,)
+        Starting point.
+    lr : float, optional
+        Learning rate.
+    eps : float, optional
+        Stop as soon as ``||grad(x)||_2 < eps``.
+    max_iter : int, optional
+        At most this many updates.
+
+    Returns
+    -------
+    x : ndarray, shape (n,)
+        The last iterate.
+    steps : int
+        The number of updates made.
+    """
+    x = np.array(x0, dtype=np.float64)
+    steps = 0
+    while steps < max_iter:
+        g = np.asarray(grad(x), dtype=np.float64)
+        if np.sqrt(np.sum(g * g)) < eps:
+            break
+        x = x - lr * g
+        steps += 1
+    return x, steps
+
+
+def mse_gradient(Xb, y, beta):
+    """Gradient of the mean squared error ``(1/n) ||y - Xb beta||^2``.
+
+    Parameters
+    ----------
+    Xb : ndarray, shape (n, p)
+        Design matrix (with the column of ones).
+    y : ndarray, shape (n,)
+        Targets.
+    beta : ndarray, shape (p,)
+        Coefficients.
+
+    Returns
+    -------
+    ndarray, shape (p,)
+        ``-(2/n) Xb^T (y - Xb beta)``.
+    """
+    return -(2.0 / len(y)) * Xb.T @ (y - Xb @ beta)
+
+
+def linear_regression_gd(X, y, lr=0.01, epochs=1000):
+    """Linear regression by full-batch gradient descent on the MSE.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Features.
+    y : array_like, shape (n,)
+        Targets.
+    lr : float, optional
+        Learning rate.
+    epochs : int, optional
+        Number of full-batch steps.
+
+    Returns
+    -------
+    ndarray, shape (d + 1,)
+        Coefficients, intercept first, starting from zeros.
+    """
+    Xb = design_matrix(X)
+    y = np.asarray(y, dtype=np.float64)
+    beta = np.zeros(Xb.shape[1])
+    for _ in range(epochs):
+        beta = beta - lr * mse_gradient(Xb, y, beta)
+    return beta
+
+
+def minibatch_sgd(X, y, lr=0.01, epochs=100, batch_size=32, rng=None):
+    """Linear regression by minibatch stochastic gradient descent.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Features.
+    y : array_like, shape (n,)
+        Targets.
+    lr : float, optional
+        Learning rate.
+    epochs : int, optional
+        Number of passes over the data.
+    batch_size : int, optional
+        Rows per step; the last batch of an epoch may be smaller.
+    rng : numpy.random.Generator, optional
+        Source of the permutations; ``None`` means ``np.random.default_rng()``.
+
+    Returns
+    -------
+    ndarray, shape (d + 1,)
+        Coefficients, intercept first, starting from zeros.  Each epoch draws
+        ``perm = rng.permutation(n)`` and steps once per consecutive batch.
+    """
+    if rng is None:
+        rng = np.random.default_rng()
+    Xb = design_matrix(X)
+    y = np.asarray(y, dtype=np.float64)
+    n = len(y)
+    beta = np.zeros(Xb.shape[1])
+    for _ in range(epochs):
+        perm = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            rows = perm[start:start + batch_size]
+            beta = beta - lr * mse_gradient(Xb[rows], y[rows], beta)
+    return beta

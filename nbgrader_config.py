@@ -1,0 +1,36 @@
+"""nbgrader configuration of the dlmath course.
+
+Instructors run every nbgrader command from this folder (the course root).
+"""
+
+import os
+
+c = get_config()  # noqa: F821 -- provided by traitlets when nbgrader loads this file
+
+COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
+
+c.CourseDirectory.course_id = "dlmath"
+c.CourseDirectory.solution_directory = "solutions"
+
+# Every cell of a submission gets at most this many seconds; a learner's
+# infinite loop costs that cell, not the whole batch.  The slowest correct
+# cell of the course runs in well under a second.
+c.Execute.timeout = 60
+
+# The hidden tests import dlmath; kernels started by nbgrader inherit this
+# environment, so the reference package is importable from any submission
+# folder even when dlmath is not installed in the environment.
+_path = os.environ.get("PYTHONPATH", "")
+if COURSE_ROOT not in _path.split(os.pathsep):
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (COURSE_ROOT, _path) if p)
+
+# generate_solution: keep solutions, drop the hidden tests (they stay secret
+# and reusable for the next cohort), then execute so outputs and plots show.
+c.GenerateSolution.preprocessors = [
+    "nbgrader.preprocessors.IncludeHeaderFooter",
+    "nbgrader.preprocessors.LockCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.ClearMarkScheme",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbgrader.preprocessors.Execute",
+]
