@@ -16,6 +16,9 @@ c.CourseDirectory.solution_directory = "solutions"
 # infinite loop costs that cell, not the whole batch.  The slowest correct
 # cell of the course runs in well under a second.
 c.Execute.timeout = 60
+# No wall-clock timestamps in executed notebooks: regenerating solutions/
+# twice gives the same cells.
+c.Execute.record_timing = False
 
 # The hidden tests import dlmath; kernels started by nbgrader inherit this
 # environment, so the reference package is importable from any submission

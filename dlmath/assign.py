@@ -39,13 +39,13 @@ def regenerate(assignment_ids: list[str] | None = None, root: Path = course.ROOT
     GenerationError
         If nbgrader reports a failure (its log is in the message).
     """
-    from nbgrader.apps import GenerateAssignmentApp, GenerateSolutionApp
+    from nbgrader.converters import GenerateAssignment, GenerateSolution
 
     ids = assignment_ids or [a.id for a in course.assignments(root)]
     grader = nbgrader_api.api(root)
-    steps = [(GenerateAssignmentApp, "release")]
+    steps = [(GenerateAssignment, "release")]
     if solutions:
-        steps.append((GenerateSolutionApp, "solutions"))
+        steps.append((GenerateSolution, "solutions"))
     for assignment_id in ids:
         for app, label in steps:
             result = nbgrader_api.run(grader, app, assignment_id, ".", force=True,

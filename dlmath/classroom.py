@@ -27,6 +27,7 @@ import argparse
 import csv
 import shutil
 import sys
+import warnings
 from pathlib import Path
 from typing import Callable
 
@@ -102,11 +103,11 @@ def prepare(root: Path, assignment_ids: list[str]) -> None:
 
 def grade(root: Path, assignment_ids: list[str]) -> None:
     """Autograde every submission, generate feedback and export grades.csv."""
-    from nbgrader.apps import AutogradeApp, GenerateFeedbackApp
+    from nbgrader.converters import Autograde, GenerateFeedback
 
     grader = nbgrader_api.api(root)
     for aid in assignment_ids:
-        for app, label in ((AutogradeApp, "autograde"), (GenerateFeedbackApp, "feedback")):
+        for app, label in ((Autograde, "autograde"), (GenerateFeedback, "feedback")):
             result = nbgrader_api.run(grader, app, aid, "*", force=True)
             if not result["success"]:
                 raise RuntimeError(f"{label} of {aid} failed:\n{result.get('log')}\n{result.get('error')}")
@@ -160,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"course folder to create (default {DEFAULT_ROOT})")
     parser.add_argument("--assignments", nargs="*", help="assignment ids (default: all)")
     args = parser.parse_args(argv)
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy noise
     aids = args.assignments or [a.id for a in course.assignments()]
     root = args.root.resolve()
     prepare(root, aids)

@@ -89,7 +89,7 @@ def run(grader, converter_class, assignment_id: str, student_id: str = "*",
     grader : NbGraderAPI
         From :func:`api`.
     converter_class : type
-        An nbgrader app class such as ``nbgrader.apps.GenerateSolution``.
+        An nbgrader converter class such as ``nbgrader.converters.GenerateSolution``.
     assignment_id, student_id : str
         What to convert.
     **traits

@@ -18,24 +18,9 @@ from typing import Callable, Mapping
 import nbformat
 
 from dlmath import course
+from dlmath.notebooks import grade_id, is_solution as is_solution_cell
 
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
-
-
-def grade_id(cell) -> str | None:
-    """Return the nbgrader grade id of a cell, or ``None``."""
-    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-
-
-def is_solution_cell(cell) -> bool:
-    """True for a cell the learner writes an answer in."""
-    return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
-
-
-def is_grade_cell(cell) -> bool:
-    """True for an autograded test cell."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution")
 
 
 def solution_code(source_notebook: Path) -> dict[str, str]:

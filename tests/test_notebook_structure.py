@@ -1,0 +1,110 @@
+"""Source and release notebooks are well formed and teach what they grade.
+
+Static checks only (no kernel): cell roles, grade ids, points, the hidden
+cells against ``dlmath.hidden``, and what a release notebook may contain.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dlmath import notebooks as nbs
+from dlmath.hidden import load as load_hidden
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+@pytest.fixture
+def source(assignment):
+    return nbs.read(assignment.source())
+
+
+@pytest.fixture
+def release(assignment):
+    path = assignment.release()
+    assert path.exists(), f"{path} is missing: run `make generate`"
+    return nbs.read(path)
+
+
+def test_source_has_no_outputs(source):
+    for cell in source.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs and cell.execution_count is None, cell.source[:80]
+
+
+def test_ids_are_unique(source):
+    ids = [nbs.grade_id(c) for c in source.cells if nbs.grade_id(c)]
+    assert len(ids) == len(set(ids)), "duplicate grade ids"
+    cell_ids = [c.get("id") for c in source.cells]
+    assert len(cell_ids) == len(set(cell_ids)), "duplicate cell ids"
+
+
+def test_every_function_has_solution_visible_and_hidden_cells(assignment, source):
+    checks = load_hidden(assignment.module).CHECKS
+    by_id = {nbs.grade_id(c): c for c in source.cells if nbs.grade_id(c)}
+    for function in assignment.functions:
+        sol = by_id.get(function)
+        assert sol is not None and nbs.is_solution(sol), f"no solution cell '{function}'"
+        assert f"def {function}(" in sol.source and "### BEGIN SOLUTION" in sol.source
+        visible = by_id.get(f"test_{function}_visible")
+        assert visible is not None and nbs.is_test(visible), f"no visible test for {function}"
+        assert nbs.hidden_region(visible) is None and "dlmath" not in visible.source
+        assert nbs.points(visible) >= 1
+        hidden_cells = [c for c in source.cells if nbs.is_test(c) and nbs.hidden_region(c)
+                        and any(name in [ch.__name__ for ch in checks[function]]
+                                for name, _ in nbs.hidden_calls(c))]
+        called = [name for c in hidden_cells for name, _ in nbs.hidden_calls(c)]
+        assert called == [ch.__name__ for ch in checks[function]], \
+            f"hidden cells of {function} call {called}, CHECKS lists {checks[function]}"
+        for cell in hidden_cells:
+            assert nbs.grade_id(cell) == "test_" + nbs.hidden_calls(cell)[0][0]
+            assert 1 <= nbs.points(cell) <= 5
+
+
+def test_hidden_cells_only_call_the_hidden_module(assignment, source):
+    for cell in source.cells:
+        region = nbs.hidden_region(cell)
+        if region is None:
+            assert "dlmath" not in cell.source, f"dlmath outside a hidden region: {cell.source[:80]}"
+            continue
+        lines = [line for line in region.strip().splitlines() if line.strip()]
+        assert lines[0] == f"from dlmath.hidden import {assignment.module} as hidden", lines[0]
+        assert all(line.startswith("hidden.") for line in lines[1:]), region
+
+
+def test_points_are_sensible(assignment, source):
+    graded = [c for c in source.cells if nbs.is_test(c)]
+    total = sum(nbs.points(c) for c in graded)
+    assert 10 <= total <= 60, total
+    assert all(float(nbs.points(c)).is_integer() for c in graded)
+
+
+def test_notebook_teaches(assignment, source):
+    text = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    assert len(HANGUL.findall(text)) >= 40, "Korean terms belong beside the English ones"
+    plots = [c for c in source.cells if c.cell_type == "code" and "plt." in c.source
+             and not nbs.nbgrader_meta(c)]
+    assert plots, "at least one plot"
+    assert source.metadata["kernelspec"]["name"] == "python3"
+
+
+def test_no_shortcut_rules_are_stated(assignment, source):
+    rules = getattr(load_hidden(assignment.module), "NO_SHORTCUT", {})
+    text = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
+    for function, names in rules.items():
+        for dotted in names:
+            short = dotted.replace("numpy.", "np.")
+            assert short in text, f"the notebook must say that {function} may not call {short}"
+
+
+def test_release_leaks_nothing(assignment, release):
+    raw = assignment.release().read_text(encoding="utf-8")
+    for secret in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "dlmath"):
+        assert secret not in raw, f"release notebook contains {secret!r}"
+    for cell in release.cells:
+        if cell.cell_type == "code":
+            assert not cell.outputs
+        if nbs.is_solution(cell):
+            assert "raise NotImplementedError()" in cell.source
