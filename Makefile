@@ -1,41 +1,31 @@
-# dlmath course: every target creates or reuses .venv itself.
+# dlmath course.  Every target goes through tasks.py, which creates or reuses
+# .venv and installs the pinned packages itself (only python3 is needed).
 PYTHON ?= python3
-VENV   := .venv
-PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
 
-.PHONY: help install class test test-fast generate lab clean
+.PHONY: help class test test-fast generate lab clean
 
 help:
 	@echo "make class     - simulated class autograded end to end (the main job)"
-	@echo "make test      - the whole test suite"
+	@echo "make test      - the whole test suite (what CI runs)"
 	@echo "make test-fast - in-process tests only (no kernels)"
 	@echo "make generate  - regenerate release/ and solutions/ from source/"
 	@echo "make lab       - open the release notebooks in JupyterLab"
 
-$(STAMP): pyproject.toml requirements.lock
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	touch $(STAMP)
+class:
+	$(PYTHON) tasks.py class
 
-install: $(STAMP)
+test:
+	$(PYTHON) tasks.py test
 
-class: $(STAMP)
-	$(PY) -m dlmath.classroom
+test-fast:
+	$(PYTHON) tasks.py test -m "not notebook"
 
-test: $(STAMP)
-	$(PY) -m pytest -q
+generate:
+	$(PYTHON) tasks.py generate
 
-test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not notebook"
-
-generate: $(STAMP)
-	$(PY) -m dlmath.assign
-
-lab: $(STAMP)
-	cd release && ../$(VENV)/bin/jupyter lab
+lab:
+	$(PYTHON) tasks.py lab
 
 clean:
-	rm -rf build autograded/*/ feedback submitted gradebook.db grades.csv
+	rm -rf build feedback submitted gradebook.db grades.csv
+	find autograded -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
