@@ -43,7 +43,11 @@ def ensure_environment() -> None:
     print("installing pinned packages into .venv ...", flush=True)
     pip = [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     subprocess.run(pip + ["-r", str(ROOT / "requirements.lock")], check=True)
-    subprocess.run(pip + ["--no-deps", "--no-build-isolation", "-e", str(ROOT)], check=True)
+    # Make the course package importable in .venv (and in the kernels it
+    # starts) without building it: a .pth file naming the course root.
+    site = subprocess.run([str(PY), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          check=True, capture_output=True, text=True).stdout.strip()
+    Path(site, "dlmath-course.pth").write_text(str(ROOT) + "\n")
     STAMP.write_text(_fingerprint())
 
 
