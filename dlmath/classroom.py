@@ -101,18 +101,28 @@ def prepare(root: Path, assignment_ids: list[str]) -> None:
             submissions.write(nb, root / "submitted" / learner / aid / f"{a.notebook}.ipynb")
 
 
-def grade(root: Path, assignment_ids: list[str]) -> None:
-    """Autograde every submission, generate feedback and export grades.csv."""
-    from nbgrader.converters import Autograde, GenerateFeedback
+def grade(root: Path, assignment_ids: list[str], jobs: int | None = None,
+          progress=print) -> list:
+    """Autograde every submission (:mod:`dlmath.batch`), generate feedback, export grades.csv.
 
+    Returns
+    -------
+    list of dlmath.batch.Outcome
+        One per submission.
+    """
+    from nbgrader.converters import GenerateFeedback
+
+    from dlmath import batch
+
+    outcomes = batch.run(root, batch.discover(root, assignment_ids), jobs, progress=progress)
     grader = nbgrader_api.api(root)
     for aid in assignment_ids:
-        for app, label in ((Autograde, "autograde"), (GenerateFeedback, "feedback")):
-            result = nbgrader_api.run(grader, app, aid, "*", force=True)
-            if not result["success"]:
-                raise RuntimeError(f"{label} of {aid} failed:\n{result.get('log')}\n{result.get('error')}")
-            print(f"{label}: {aid} done", flush=True)
+        result = nbgrader_api.run(grader, GenerateFeedback, aid, "*", force=True)
+        if not result["success"]:
+            raise RuntimeError(f"feedback of {aid} failed:\n{result.get('log')}\n{result.get('error')}")
+        progress(f"feedback: {aid} done")
     export_csv(root, root / "grades.csv")
+    return outcomes
 
 
 def export_csv(root: Path, path: Path) -> None:
@@ -160,12 +170,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT,
                         help=f"course folder to create (default {DEFAULT_ROOT})")
     parser.add_argument("--assignments", nargs="*", help="assignment ids (default: all)")
+    parser.add_argument("--jobs", "-j", type=int, default=None,
+                        help="parallel grading workers (default: number of cores)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy noise
     aids = args.assignments or [a.id for a in course.assignments()]
     root = args.root.resolve()
     prepare(root, aids)
-    grade(root, aids)
+    grade(root, aids, args.jobs)
     print()
     print(format_table(scores(root)))
     print(f"\ngradebook: {root / 'gradebook.db'}\ngrades:    {root / 'grades.csv'}\n"
