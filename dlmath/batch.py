@@ -35,7 +35,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dlmath import course
+from dlmath import course, submissions
 
 #: Seconds a worker waits for the gradebook's write lock before giving up.
 BUSY_TIMEOUT = 300
@@ -59,6 +59,7 @@ class Outcome:
     seconds: float = 0.0
     ok: bool = True
     reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def db_url(root: Path) -> str:
@@ -96,10 +97,44 @@ def discover(root: Path, assignments: list[str] | None = None,
     return sorted(tasks, key=lambda t: (t.assignment, t.student))
 
 
+#: Folder (under the course root) holding the canonical copies that are graded.
+INTAKE = "intake"
+
+
 def _grader(root: Path):
     from dlmath import nbgrader_api
 
-    return nbgrader_api.api(root, CourseDirectory__db_url=db_url(root))
+    return nbgrader_api.api(root, CourseDirectory__db_url=db_url(root),
+                            CourseDirectory__submitted_directory=INTAKE)
+
+
+def stage(root: Path, task: Task) -> list[str]:
+    """Write the canonical copy of a submission under ``intake/`` (see :mod:`dlmath.intake`).
+
+    The learner's files in ``submitted/`` are never changed.  Other files of
+    the submission (data, helper modules, ``timestamp.txt``) are copied along.
+
+    Returns
+    -------
+    list of str
+        Notes on what had to be repaired.
+    """
+    import shutil
+
+    from dlmath import intake
+
+    a = course.get(task.assignment)
+    source = Path(root) / "submitted" / task.student / task.assignment
+    target = Path(root) / INTAKE / task.student / task.assignment
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for item in source.iterdir():
+        if item.suffix != ".ipynb" and item.is_file():
+            shutil.copy2(item, target / item.name)
+    result = intake.canonicalize(a.release(root), source, a.notebook)
+    submissions.write(result.notebook, target / f"{a.notebook}.ipynb")
+    return result.notes
 
 
 def register_students(root: Path, tasks: list[Task]) -> None:
@@ -136,6 +171,7 @@ def grade_one(grader, root: Path, task: Task) -> Outcome:
     start = time.perf_counter()
     outcome = Outcome(task)
     try:
+        outcome.notes = stage(root, task)
         result = nbgrader_api.run(grader, Autograde, task.assignment, task.student,
                                   force=True, create_student=True)
         if not result.get("success"):
@@ -276,6 +312,12 @@ def summary(outcomes: list[Outcome]) -> str:
             cells.append(f"{o.score:g}/{o.max_score:g}{'' if o.ok else '!'}".rjust(16))
         lines.append(s.ljust(width) + "".join(cells) + f"{got:g}/{top:g}".rjust(12))
     failed = [o for o in outcomes if not o.ok]
+    noted = [o for o in outcomes if o.notes]
+    if noted:
+        lines.append("")
+        lines.append("repaired before grading (see dlmath.intake):")
+        for o in noted:
+            lines.append(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(o.notes))
     lines.append("")
     lines.append(f"{len(outcomes)} submissions graded, {len(failed)} with problems"
                  + (" (marked !):" if failed else "."))
