@@ -27,6 +27,26 @@ _path = os.environ.get("PYTHONPATH", "")
 if COURSE_ROOT not in _path.split(os.pathsep):
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (COURSE_ROOT, _path) if p)
 
+# Grading kernels: notebooks run in the sandboxed "dlmath-grader" kernel
+# (dlmath/sandbox.py) under a memory limit, with process creation blocked.
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    p for p in (os.path.join(COURSE_ROOT, "dlmath", "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p)
+os.environ.setdefault("DLMATH_GRADER_MEMORY_MB", "3072")  # per kernel
+os.environ.setdefault("DLMATH_GRADER_FILE_MB", "64")      # largest file a kernel may write
+c.Execute.kernel_name = "dlmath-grader"
+
+# autograde: nbgrader's pipeline with an executor that survives kernel deaths
+# and output floods (dlmath/execution.py).
+c.Autograde.autograde_preprocessors = [
+    "dlmath.execution.ResilientExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+
 # generate_solution: keep solutions, drop the hidden tests (they stay secret
 # and reusable for the next cohort), then execute so outputs and plots show.
 c.GenerateSolution.preprocessors = [
