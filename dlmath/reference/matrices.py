@@ -11,25 +11,33 @@ def pinv(A, rcond=1e-15):
     Parameters
     ----------
     A : array_like, shape (m, n)
-        Any real matrix.
+        Any real matrix: square, tall, wide, rank-deficient or all zeros.
     rcond : float, optional
         Singular values ``<= rcond * max(singular values)`` count as zero.
 
     Returns
     -------
     ndarray, shape (n, m)
-        ``V diag(1/s) U^T`` with the reciprocals of negligible singular
-        values replaced by zero.
+        ``V diag(1/s) U^T`` (thin SVD ``A = U diag(s) V^T``) with the
+        reciprocals of negligible singular values replaced by zero.
+
+    Raises
+    ------
+    ValueError
+        If ``A`` is not two-dimensional.
     """
     A = np.asarray(A, dtype=np.float64)
+    if A.ndim != 2:
+        raise ValueError(f"A must be a 2-D matrix, got shape {A.shape}")
     m, n = A.shape
     if A.size == 0:
         return np.zeros((n, m))
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    cutoff = rcond * (s.max() if s.size else 0.0)
+    cutoff = rcond * s.max()
     keep = s > cutoff
     inv_s = np.zeros_like(s)
     inv_s[keep] = 1.0 / s[keep]
+    # V diag(inv_s) U^T, scaling the columns of V instead of building diag().
     return (Vt.T * inv_s) @ U.T
 
 
@@ -46,18 +54,19 @@ def solve_least_squares(A, b):
     Returns
     -------
     ndarray, shape (n,)
-        Minimises ``||A x - b||``; among minimisers, the one of least norm.
+        Minimises ``||A x - b||``; among all minimisers, the one of least
+        Euclidean norm.  For an invertible square ``A`` this is ``A^{-1} b``.
 
     Raises
     ------
     ValueError
-        If ``A`` and ``b`` have different numbers of rows.
+        If ``A`` is not 2-D, ``b`` is not 1-D, or their numbers of rows differ.
     """
     A = np.asarray(A, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     if A.ndim != 2 or b.ndim != 1 or A.shape[0] != b.shape[0]:
         raise ValueError(f"A has shape {A.shape} but b has shape {b.shape}; "
-                         "their numbers of rows must agree")
+                         "A must be 2-D, b 1-D, with the same number of rows")
     return pinv(A) @ b
 
 
@@ -84,14 +93,16 @@ def fit_linear_regression(X, y):
     Parameters
     ----------
     X : array_like, shape (n, d)
-        Features.
+        Features, one row per example.
     y : array_like, shape (n,)
         Targets.
 
     Returns
     -------
     ndarray, shape (d + 1,)
-        Coefficients, intercept first.
+        Coefficients, intercept first: ``pinv([1, X]) @ y``.  When the
+        columns of ``[1, X]`` are linearly dependent this is the
+        least-squares solution of least norm.
     """
     return pinv(design_matrix(X)) @ np.asarray(y, dtype=np.float64)
 

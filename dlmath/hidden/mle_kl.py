@@ -1,0 +1,293 @@
+"""Hidden tests for 06_mle_kl."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlmath import grading as G
+from dlmath.reference import mle_kl as ref
+
+
+# ----------------------------------------------------------------------------
+# Inputs
+# ----------------------------------------------------------------------------
+
+def _sample(rng, low=1, high=200):
+    """A normal sample with a random size, mean and spread."""
+    n = int(rng.integers(low, high))
+    mu = float(rng.uniform(-50, 50))
+    sigma = float(rng.choice([0.01, 0.3, 1.0, 7.0, 30.0]))
+    return mu + sigma * rng.normal(size=n)
+
+
+def _labels(rng):
+    """Labels of a random categorical distribution; some classes may be absent."""
+    k = int(rng.integers(2, 13))
+    n = int(rng.integers(1, 300))
+    probs = rng.dirichlet(np.full(k, float(rng.choice([0.3, 1.0, 5.0]))))
+    return rng.choice(k, size=n, p=probs), k
+
+
+def _prob(rng, k=None, zeros=0, alpha=None):
+    """A random probability vector of length k with `zeros` entries set to 0."""
+    k = int(rng.integers(2, 30)) if k is None else k
+    alpha = float(rng.choice([0.2, 1.0, 10.0])) if alpha is None else alpha
+    p = rng.dirichlet(np.full(k, alpha))
+    p = np.maximum(p, 1e-12)  # tiny alpha may underflow to 0: keep "positive" cases positive
+    if zeros:
+        p[rng.choice(k, size=min(zeros, k - 1), replace=False)] = 0.0
+    return p / p.sum()
+
+
+def _pair(rng, p_zeros=0):
+    k = int(rng.integers(2, 30))
+    return _prob(rng, k, zeros=p_zeros), _prob(rng, k)
+
+
+def _with_hint(got, expected, call, hint):
+    """assert_matches, with a hint appended to the message when it fails."""
+    try:
+        G.assert_matches(got, expected, call=call)
+    except G.GradingFailure as exc:
+        raise G.GradingFailure(f"{exc}\n{hint}") from None
+
+
+def _as_float(value):
+    try:
+        return float(value)
+    except Exception:
+        return None
+
+
+# ----------------------------------------------------------------------------
+# gaussian_mle
+# ----------------------------------------------------------------------------
+
+def gaussian_mle_values(gaussian_mle):
+    """(mu, var) on 40 random normal samples of sizes 1..200 on many scales."""
+    G.check_cases(gaussian_mle, ref.gaussian_mle, G.random_cases(601, 40, lambda r: (_sample(r),)))
+
+
+def gaussian_mle_divides_by_n(gaussian_mle):
+    """The variance is the MLE, dividing by n, not the unbiased n - 1 estimate."""
+    cases = [np.array([1.0, 3.0]), np.array([0.0, 1.0, 2.0]),
+             np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])]
+    cases += G.random_cases(602, 10, lambda r: _sample(r, 2, 7))
+    for x in cases:
+        got = G.call(gaussian_mle, x)
+        mu, var = ref.gaussian_mle(x)
+        n = x.size
+        call = G.describe_call("gaussian_mle", (x,))
+        if isinstance(got, (tuple, list)) and len(got) == 2:
+            got_var = _as_float(got[1])
+            if got_var is not None and np.isclose(got_var, var * n / (n - 1), rtol=1e-9):
+                raise G.GradingFailure(
+                    f"{call} returned var = {got_var!r}: that is the unbiased estimate, which "
+                    f"divides by n - 1 = {n - 1}. The maximum-likelihood estimate divides by "
+                    f"n = {n} and is {var!r}.")
+        G.assert_matches(got, (mu, var), call=call)
+
+
+def gaussian_mle_edge_cases(gaussian_mle):
+    """One observation (var 0), constant data, integers, a plain list, a long sample."""
+    rng = np.random.default_rng(603)
+    cases = [(np.array([4.2]),), (np.full(7, -3.5),), (np.array([1, 2, 3, 4, 10]),),
+             ([0.5, -1.5, 2.0, 2.0],), (100.0 + rng.normal(size=50_000),),
+             (np.array([-1e-3, 1e-3]),)]
+    G.check_cases(gaussian_mle, ref.gaussian_mle, cases)
+
+
+# ----------------------------------------------------------------------------
+# categorical_mle
+# ----------------------------------------------------------------------------
+
+def categorical_mle_values(categorical_mle):
+    """Class frequencies for 30 random label arrays with 2..12 classes."""
+    G.check_cases(categorical_mle, ref.categorical_mle, G.random_cases(611, 30, _labels))
+
+
+def categorical_mle_unseen_classes(categorical_mle):
+    """Classes never seen get 0, also when num_classes > max label + 1; lists and int32."""
+    cases = [(np.array([0, 0, 1]), 5), (np.array([3, 3]), 4), (np.array([2]), 3),
+             (np.array([1, 4, 4, 1, 1]), 10), ([0, 2, 2, 0], 3), ([0, 0, 0], 1),
+             (np.array([5, 0, 5, 7], dtype=np.int32), 12), (np.zeros(1000, dtype=int), 2)]
+    G.check_cases(categorical_mle, ref.categorical_mle, cases)
+
+
+# ----------------------------------------------------------------------------
+# gaussian_log_likelihood
+# ----------------------------------------------------------------------------
+
+def _loglik_case(rng):
+    x = _sample(rng, 1, 100)
+    sigma = float(np.std(x)) if x.size > 1 and np.std(x) > 0 else 1.0
+    mu = float(np.mean(x) + sigma * rng.uniform(-2, 2))
+    var = float(sigma ** 2 * rng.uniform(0.3, 3.0))
+    return x, mu, var
+
+
+def gaussian_log_likelihood_values(gaussian_log_likelihood):
+    """Sum of log densities for 40 random samples, means and variances (var is not sigma)."""
+    G.check_cases(gaussian_log_likelihood, ref.gaussian_log_likelihood,
+                  G.random_cases(621, 40, _loglik_case))
+
+
+def gaussian_log_likelihood_normalising_term(gaussian_log_likelihood):
+    """One point at the mean gives -1/2 log(2 pi var): the normalising term is there."""
+    cases = [(np.array([mu]), mu, var) for mu in (0.0, 2.5) for var in (0.01, 0.5, 1.0, 4.0, 100.0)]
+    cases += [(np.array([1.0]), 0.0, 1.0), (np.array([-3.0, 3.0]), 0.0, 9.0),
+              ([0.0, 0.0, 0.0], 0.0, 2.0)]
+    hint = ("Each observation contributes -1/2 log(2 pi var) - (x - mu)^2 / (2 var); "
+            "the third argument is the variance, not the standard deviation.")
+    for x, mu, var in cases:
+        got = G.call(gaussian_log_likelihood, x, mu, var)
+        expected = ref.gaussian_log_likelihood(x, mu, var)
+        _with_hint(got, expected,
+                   G.describe_call("gaussian_log_likelihood", (x, mu, var)), hint)
+
+
+def gaussian_log_likelihood_long_sample(gaussian_log_likelihood):
+    """Samples of 5000 points, where the product of densities underflows to 0: sum logs instead."""
+    rng = np.random.default_rng(623)
+    x = rng.normal(0.3, 1.5, size=5000)
+    cases = [(x, 0.3, 2.25), (x, 0.0, 1.0), (x, 1.0, 5.0), (list(x[:2000]), -0.2, 2.0)]
+    G.check_cases(gaussian_log_likelihood, ref.gaussian_log_likelihood, cases)
+
+
+# ----------------------------------------------------------------------------
+# entropy
+# ----------------------------------------------------------------------------
+
+def entropy_values(entropy):
+    """Entropy in nats of 40 random positive probability vectors of lengths 2..29."""
+    cases = G.random_cases(631, 40, lambda r: (_prob(r),))
+    cases += [([0.5, 0.5],), ([0.25, 0.25, 0.25, 0.25],), (np.array([0.9, 0.1]),)]
+    G.check_cases(entropy, ref.entropy, cases)
+
+
+def entropy_zero_convention(entropy):
+    """0 log 0 = 0: one-hot vectors give 0, zeros elsewhere are ignored, never nan."""
+    cases = [(np.array([1.0, 0.0, 0.0]),), (np.array([0.0, 1.0]),), ([0.5, 0.0, 0.5],),
+             (np.array([0.0, 0.2, 0.0, 0.8, 0.0]),), (np.eye(6)[4],)]
+    cases += G.random_cases(632, 20, lambda r: (_prob(r, zeros=int(r.integers(1, 4))),))
+    G.check_cases(entropy, ref.entropy, cases)
+
+
+# ----------------------------------------------------------------------------
+# cross_entropy
+# ----------------------------------------------------------------------------
+
+def cross_entropy_values(cross_entropy):
+    """-sum p log q (natural log) for 40 random pairs of positive probability vectors."""
+    cases = G.random_cases(641, 40, _pair)
+    cases += [([0.5, 0.5], [0.9, 0.1]), ([0.2, 0.3, 0.5], [0.2, 0.3, 0.5])]
+    G.check_cases(cross_entropy, ref.cross_entropy, cases)
+
+
+def cross_entropy_identity(cross_entropy):
+    """H(p, q) = H(p) + KL(p || q) on 25 random pairs, p with and without zeros."""
+    cases = G.random_cases(642, 25, lambda r: _pair(r, p_zeros=int(r.integers(0, 3))))
+    for p, q in cases:
+        got = G.call(cross_entropy, p, q)
+        h, kl = ref.entropy(p), ref.kl_divergence(p, q)
+        _with_hint(got, h + kl, G.describe_call("cross_entropy", (p, q)),
+                   f"The identity H(p, q) = H(p) + KL(p || q) = {h!r} + {kl!r} must hold "
+                   f"(natural logs, and terms with p_i = 0 count 0).")
+
+
+def cross_entropy_conventions(cross_entropy):
+    """Terms with p_i = 0 count 0 (even if q_i = 0); inf exactly where q_i = 0 < p_i; one-hot labels."""
+    cases = [([0.5, 0.5, 0.0], [0.5, 0.5, 0.0]), ([0.0, 1.0], [0.0, 1.0]),
+             ([0.5, 0.5], [1.0, 0.0]), ([1.0, 0.0], [0.0, 1.0]),
+             (np.array([0.2, 0.0, 0.8]), np.array([0.0, 0.5, 0.5])),
+             (np.eye(4)[2], np.array([0.1, 0.2, 0.6, 0.1])),
+             (np.eye(3)[0], np.array([1.0, 0.0, 0.0]))]
+    cases += G.random_cases(643, 15, lambda r: _pair(r, p_zeros=int(r.integers(1, 4))))
+    G.check_cases(cross_entropy, ref.cross_entropy, cases)
+
+
+# ----------------------------------------------------------------------------
+# kl_divergence
+# ----------------------------------------------------------------------------
+
+def kl_divergence_values(kl_divergence):
+    """sum p log(p / q) for 40 random pairs, some p with zero entries; plain lists."""
+    cases = G.random_cases(651, 30, _pair)
+    cases += G.random_cases(652, 10, lambda r: _pair(r, p_zeros=int(r.integers(1, 4))))
+    cases += [([0.9, 0.1], [0.5, 0.5]), ([0.25] * 4, [0.1, 0.2, 0.3, 0.4])]
+    G.check_cases(kl_divergence, ref.kl_divergence, cases)
+
+
+def kl_divergence_properties(kl_divergence):
+    """KL >= 0, KL(p || p) = 0, and asymmetry: KL(p || q) and KL(q || p) each right (not swapped)."""
+    for p, q in G.random_cases(653, 20, _pair):
+        shown = G.describe_call("kl_divergence", (p, q))
+        got = _as_float(G.call(kl_divergence, p, q))
+        if got is None or not got >= -1e-12:
+            raise G.GradingFailure(f"{shown} returned {got!r}, but KL(p || q) is never negative.")
+    for p in G.random_cases(654, 10, lambda r: _prob(r, zeros=int(r.integers(0, 3)))):
+        G.assert_matches(G.call(kl_divergence, p, p), 0.0,
+                         call=G.describe_call("kl_divergence", (p, p)))
+    pairs = [(np.array([0.9, 0.1]), np.array([0.5, 0.5])),
+             (np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.1, 0.8]))]
+    pairs += G.random_cases(655, 8, _pair)
+    for p, q in pairs:
+        forward, backward = ref.kl_divergence(p, q), ref.kl_divergence(q, p)
+        for a, b, right, other in ((p, q, forward, backward), (q, p, backward, forward)):
+            got = G.call(kl_divergence, a, b)
+            hint = ("KL is not symmetric: KL(p || q) = sum p log(p / q) weighs the log-ratio "
+                    "by the FIRST argument.")
+            value = _as_float(got)
+            if value is not None and not np.isclose(right, other) and np.isclose(value, other):
+                hint = (f"You returned KL(q || p) = {other!r}; the arguments are swapped. " + hint)
+            _with_hint(got, right,
+                       G.describe_call("kl_divergence", (a, b)), hint)
+
+
+def kl_divergence_conventions(kl_divergence):
+    """0 log(0 / q) = 0 (also for q = 0) and inf exactly (not nan) where q_i = 0 < p_i."""
+    cases = [([0.5, 0.5, 0.0], [0.25, 0.25, 0.5]), ([0.5, 0.5, 0.0], [0.5, 0.5, 0.0]),
+             ([0.5, 0.5], [1.0, 0.0]), ([1.0, 0.0], [0.0, 1.0]),
+             (np.array([0.25, 0.25, 0.5]), np.array([0.5, 0.5, 0.0])),
+             (np.eye(5)[1], np.full(5, 0.2)), (np.eye(3)[2], np.eye(3)[2])]
+    cases += G.random_cases(656, 10, lambda r: _pair(r, p_zeros=int(r.integers(1, 4)))[::-1])
+    G.check_cases(kl_divergence, ref.kl_divergence, cases)
+
+
+def kl_divergence_errors(kl_divergence):
+    """ValueError for shapes, negative entries and sums off 1 by 1e-5 in p or q; 1e-9 is accepted."""
+    ok = np.array([0.2, 0.3, 0.5])
+    E = G.expect_value_error
+    E(kl_divergence, ok, np.array([0.25, 0.25, 0.25, 0.25]), why="shapes differ")
+    E(kl_divergence, np.array([1.0]), ok, why="shapes (1,) and (3,) differ")
+    E(kl_divergence, ok.reshape(3, 1), ok, why="shapes (3, 1) and (3,) differ")
+    E(kl_divergence, np.array([1.2, -0.2]), np.array([0.5, 0.5]), why="p has a negative entry")
+    E(kl_divergence, np.array([0.5, 0.5]), np.array([1.5, -0.5]), why="q has a negative entry")
+    E(kl_divergence, [0.5, 0.6, -0.1], [0.3, 0.3, 0.4], why="p has a negative entry")
+    for off in (1e-5, -1e-5, 0.1, -0.5):
+        bad = ok + np.array([0.0, 0.0, off])
+        if np.all(bad >= 0):
+            E(kl_divergence, bad, ok, why=f"p sums to {bad.sum()!r}, off 1 by {abs(off):g}")
+            E(kl_divergence, ok, bad, why=f"q sums to {bad.sum()!r}, off 1 by {abs(off):g}")
+    E(kl_divergence, np.array([0.2, 0.3, 0.4]), np.array([0.2, 0.3, 0.4]),
+      why="p and q both sum to 0.9")
+    accepted = [(ok + np.array([0.0, 0.0, 1e-9]), ok), (ok, ok - np.array([1e-9, 0.0, 0.0])),
+                (np.array([0.6, 0.4 + 1e-9]), np.array([0.5, 0.5 - 1e-9]))]
+    for p, q in accepted:
+        got = G.call(kl_divergence, p, q)
+        _with_hint(got, ref.kl_divergence(p, q),
+                   G.describe_call("kl_divergence", (p, q)),
+                   "Sums within 1e-6 of 1 (here off by 1e-9, rounding) must be accepted.")
+
+
+CHECKS = {
+    "gaussian_mle": [gaussian_mle_values, gaussian_mle_divides_by_n, gaussian_mle_edge_cases],
+    "categorical_mle": [categorical_mle_values, categorical_mle_unseen_classes],
+    "gaussian_log_likelihood": [gaussian_log_likelihood_values,
+                                gaussian_log_likelihood_normalising_term,
+                                gaussian_log_likelihood_long_sample],
+    "entropy": [entropy_values, entropy_zero_convention],
+    "cross_entropy": [cross_entropy_values, cross_entropy_identity, cross_entropy_conventions],
+    "kl_divergence": [kl_divergence_values, kl_divergence_properties, kl_divergence_conventions,
+                      kl_divergence_errors],
+}
