@@ -14,11 +14,20 @@ that learner scores 0, and it keeps every byte a cell prints.
 * **Output floods.**  After :attr:`max_output_bytes` bytes of output, a cell's
   further stdout and displays are dropped with one note.  Errors, stderr and
   results are never dropped (only shortened), because nbgrader scores on them.
+* **Receipts.**  nbgrader gives full credit to a grade cell that shows no
+  error, so a learner who blanks or rewrites the test cells (IPython input or
+  AST transformers, event hooks) would get every point.  Each grade cell is
+  therefore run with one extra last line, a fresh random token, and only
+  counts when the token comes back: a cell that ends without its receipt and
+  without an error gets a ``TestDidNotRun`` error.  Receipts and any other
+  result a grade cell displays are removed before nbgrader scores the cell,
+  so no learner code can fake nbgrader's partial-credit output either.
 """
 
 from __future__ import annotations
 
 import copy
+import secrets
 
 import nbformat
 from nbclient import NotebookClient
@@ -111,6 +120,27 @@ class ResilientExecute(Execute):
                     break
         self.set_widgets_metadata()
         return self.nb, self.resources
+
+    def preprocess_cell(self, cell, resources, index):
+        """Run one cell; grade cells must hand back their receipt."""
+        if not nbs.is_test(cell):
+            return super().preprocess_cell(cell, resources, index)
+        token = f"dlmath-receipt-{secrets.token_hex(12)}"
+        original = cell.source
+        cell.source = f"{original}\n{token!r}"
+        try:
+            super().preprocess_cell(cell, resources, index)
+        finally:
+            cell.source = original
+        results = [o for o in cell.outputs if o.output_type == "execute_result"]
+        receipt = any(token in str(o.get("data", {}).get("text/plain", "")) for o in results)
+        cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+        errored = any(o.output_type == "error" for o in cell.outputs)
+        if not receipt and not errored:
+            cell.outputs.append(_error(
+                "TestDidNotRun", "this test cell did not run to its end (was it rewritten, "
+                "blanked or interrupted by code in the notebook?)"))
+        return cell, self.resources
 
     @staticmethod
     def _replayable(cell) -> bool:

@@ -14,18 +14,28 @@ def symbolic_gradient(expr, variables):
     Parameters
     ----------
     expr : str
-        A formula SymPy can parse, e.g. ``"x**2 + 3*x*y"``.
+        A formula SymPy can parse, e.g. ``"x**2 + 3*x*y"``.  An expression
+        that is already a SymPy object is used as it is.
     variables : sequence of str
-        Names to differentiate by, in order.
+        Names to differentiate by, in order.  A name need not occur in
+        ``expr`` (its partial derivative is then 0).
 
     Returns
     -------
     list of sympy.Expr
-        ``[d expr / d v for v in variables]``.
+        ``[d expr / d v for v in variables]``, in the order of ``variables``.
+
+    Examples
+    --------
+    >>> symbolic_gradient("x**2 + 3*x*y", ["x", "y"])
+    [2*x + 3*y, 3*x]
     """
-    symbols = {name: sympy.Symbol(name) for name in variables}
+    names = [str(v) for v in variables]
+    # Parse with the variables as plain symbols, so that a name such as
+    # "beta" or "E" means the variable and not a SymPy function or constant.
+    symbols = {name: sympy.Symbol(name) for name in names}
     parsed = sympy.sympify(expr, locals=symbols)
-    return [sympy.diff(parsed, symbols[name]) for name in variables]
+    return [sympy.diff(parsed, symbols[name]) for name in names]
 
 
 def numerical_gradient(f, x, h=1e-5):
@@ -36,21 +46,23 @@ def numerical_gradient(f, x, h=1e-5):
     f : callable
         ``f(x) -> float`` for a 1-D array ``x``.
     x : array_like, shape (n,)
-        Point at which to differentiate.
+        Point at which to differentiate (not modified).
     h : float, optional
         Step size.
 
     Returns
     -------
     ndarray, shape (n,)
-        ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for each coordinate ``i``.
+        ``(f(x + h e_i) - f(x - h e_i)) / (2 h)`` for each coordinate ``i``,
+        where ``e_i`` is the ``i``-th unit vector.  The error is of order
+        ``h**2`` (a forward difference would be of order ``h``).
     """
-    x = np.array(x, dtype=np.float64)
+    x = np.array(x, dtype=np.float64)  # a copy: the caller's x is never touched
     grad = np.zeros_like(x)
     for i in range(x.size):
         step = np.zeros_like(x)
         step[i] = h
-        grad[i] = (f(x + step) - f(x - step)) / (2 * h)
+        grad[i] = (float(f(x + step)) - float(f(x - step))) / (2 * h)
     return grad
 
 
@@ -62,9 +74,9 @@ def gradient_descent(grad, x0, lr=0.01, eps=1e-6, max_iter=10000):
     grad : callable
         ``grad(x) -> ndarray`` of the same shape as ``x``.
     x0 : array_like, shape (n,)
-        Starting point.
+        Starting point (not modified).
     lr : float, optional
-        Learning rate.
+        Learning rate (학습률).
     eps : float, optional
         Stop as soon as ``||grad(x)||_2 < eps``.
     max_iter : int, optional
@@ -75,7 +87,14 @@ def gradient_descent(grad, x0, lr=0.01, eps=1e-6, max_iter=10000):
     x : ndarray, shape (n,)
         The last iterate.
     steps : int
-        The number of updates made.
+        The number of updates made: 0 when ``x0`` is already stationary,
+        ``max_iter`` when the stopping rule never fired.
+
+    Notes
+    -----
+    Each round evaluates ``g = grad(x)``, stops if ``||g||_2 < eps`` and
+    otherwise updates ``x = x - lr * g``; the norm is checked *before* the
+    update.
     """
     x = np.array(x0, dtype=np.float64)
     steps = 0
@@ -105,7 +124,7 @@ def mse_gradient(Xb, y, beta):
     ndarray, shape (p,)
         ``-(2/n) Xb^T (y - Xb beta)``.
     """
-    return -(2.0 / len(y)) * Xb.T @ (y - Xb @ beta)
+    return -(2.0 / len(y)) * (Xb.T @ (y - Xb @ beta))
 
 
 def linear_regression_gd(X, y, lr=0.01, epochs=1000):
@@ -125,7 +144,8 @@ def linear_regression_gd(X, y, lr=0.01, epochs=1000):
     Returns
     -------
     ndarray, shape (d + 1,)
-        Coefficients, intercept first, starting from zeros.
+        Coefficients, intercept first, starting from zeros; each epoch makes
+        one step ``beta = beta - lr * mse_gradient([1, X], y, beta)``.
     """
     Xb = design_matrix(X)
     y = np.asarray(y, dtype=np.float64)
@@ -152,12 +172,15 @@ def minibatch_sgd(X, y, lr=0.01, epochs=100, batch_size=32, rng=None):
         Rows per step; the last batch of an epoch may be smaller.
     rng : numpy.random.Generator, optional
         Source of the permutations; ``None`` means ``np.random.default_rng()``.
+        The global ``np.random`` state is never used.
 
     Returns
     -------
     ndarray, shape (d + 1,)
         Coefficients, intercept first, starting from zeros.  Each epoch draws
-        ``perm = rng.permutation(n)`` and steps once per consecutive batch.
+        ``perm = rng.permutation(n)`` and steps once per consecutive batch
+        ``perm[k:k + batch_size]`` with that batch's mean-squared-error
+        gradient.
     """
     if rng is None:
         rng = np.random.default_rng()

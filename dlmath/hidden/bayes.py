@@ -1,0 +1,245 @@
+"""Hidden tests for 07_bayes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from dlmath import grading as G
+from dlmath.reference import bayes as ref
+
+
+# ----------------------------------------------------------------------------
+# posterior
+# ----------------------------------------------------------------------------
+
+def _check_posterior(posterior, prior, likelihood):
+    """One posterior case: first a teaching message about normalisation, then the values."""
+    shown = G.describe_call("posterior", (prior, likelihood))
+    with G.quiet():
+        expected = ref.posterior(prior, likelihood)
+    actual = G.call(posterior, prior, likelihood, name="posterior")
+    if isinstance(actual, np.ndarray) and actual.shape == expected.shape \
+            and actual.dtype.kind in "fiu":
+        with G.quiet():
+            total = float(np.sum(actual, dtype=np.float64))
+        if not abs(total - 1.0) <= 1e-9:
+            raise G.GradingFailure(
+                f"{shown} returned {G.describe(actual)}, which sums to {total!r}; a posterior "
+                f"distribution must sum to 1. Divide prior * likelihood by the evidence "
+                f"sum(prior * likelihood).\nexpected: {G.describe(expected)}")
+    G.assert_matches(actual, expected, call=shown)
+
+
+def _prior_likelihood(rng):
+    k = int(rng.integers(1, 31))
+    prior = rng.dirichlet(np.full(k, float(rng.choice([0.5, 1.0, 5.0]))))
+    if rng.random() < 0.25:  # unnormalised weights are allowed: only ratios matter
+        prior = prior * float(rng.choice([0.2, 3.0, 40.0]))
+    likelihood = rng.uniform(0.0, 1.0, size=k) * float(rng.choice([1e-3, 0.1, 1.0]))
+    return prior, likelihood
+
+
+def posterior_values(posterior):
+    """posterior sums to 1 and matches Bayes' theorem on 40 random priors and likelihoods, k = 1..30."""
+    for prior, likelihood in G.random_cases(701, 40, _prior_likelihood):
+        _check_posterior(posterior, prior, likelihood)
+    # Two hypotheses, the shape of the diagnostic test: normalising only the
+    # likelihood or only the prior gives a different answer here.
+    _check_posterior(posterior, np.array([0.1, 0.9]), np.array([0.99, 0.1]))
+    _check_posterior(posterior, np.array([0.7, 0.2, 0.1]), np.array([0.2, 0.5, 0.9]))
+
+
+def posterior_edge_cases(posterior):
+    """Zeros in prior or likelihood, one hypothesis, count priors, tiny evidence, plain lists."""
+    cases = [
+        ([0.2, 0.3, 0.5], [0.0, 1.0, 0.0]),               # the data rule out all but one
+        (np.array([0.0, 0.5, 0.5]), np.array([0.9, 0.1, 0.3])),  # a hypothesis with prior 0
+        (np.array([1.0]), np.array([0.3])),                # one hypothesis: posterior 1
+        (np.array([1, 2, 3, 4]), np.array([0.5, 0.5, 0.5, 0.5])),  # integer counts, flat likelihood
+        (np.full(5, 0.2), np.array([0.05, 0.1, 0.15, 0.2, 0.5])),  # flat prior: posterior ∝ likelihood
+        (np.array([0.5, 0.5]), np.array([1e-12, 3e-12])),  # tiny but non-zero evidence is fine
+        ([0.25, 0.75], [2, 1]),                            # plain lists, integer likelihoods
+    ]
+    for prior, likelihood in cases:
+        _check_posterior(posterior, prior, likelihood)
+
+
+def posterior_errors(posterior):
+    """ValueError when the evidence sum(prior * likelihood) is 0."""
+    G.expect_value_error(posterior, np.array([0.3, 0.7]), np.zeros(2),
+                         why="every likelihood is 0, so the evidence is 0")
+    G.expect_value_error(posterior, np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.4, 0.6]),
+                         why="the data are impossible under the only hypothesis the prior allows")
+    G.expect_value_error(posterior, np.zeros(4), np.full(4, 0.5),
+                         why="the prior is all zeros, so the evidence is 0")
+    G.expect_value_error(posterior, [1.0], [0.0], why="the evidence is 0")
+
+
+# ----------------------------------------------------------------------------
+# diagnostic_posterior
+# ----------------------------------------------------------------------------
+
+def _test_parameters(rng):
+    prevalence = float(10 ** rng.uniform(-4, -0.3))
+    sensitivity = float(rng.uniform(0.5, 0.999))
+    false_positive_rate = float(rng.uniform(0.001, 0.4))
+    return prevalence, sensitivity, false_positive_rate
+
+
+def diagnostic_posterior_values(diagnostic_posterior):
+    """The notebook's examples and 40 random prevalences, sensitivities and false-positive rates."""
+    cases = [(0.1, 0.99, 0.01), (0.1, 0.99, 0.1), (0.001, 0.99, 0.1), (0.01, 0.9, 0.05)]
+    cases += G.random_cases(702, 40, _test_parameters)
+    G.check_cases(diagnostic_posterior, ref.diagnostic_posterior, cases)
+
+
+def diagnostic_posterior_edge_cases(diagnostic_posterior):
+    """Prevalence 0 or 1, a test without false positives, a useless test (sensitivity = false-positive rate)."""
+    cases = [
+        (0.0, 0.9, 0.1),      # nobody is ill: still 0 after a positive test
+        (1.0, 0.9, 0.1),      # everybody is ill: still 1
+        (0.3, 0.8, 0.0),      # no false positives: a positive test is proof
+        (0.3, 0.6, 0.6),      # the test ignores the disease: belief does not move
+        (0.5, 0.9, 0.1),      # a 50/50 prior: the posterior is s / (s + f)
+        (0.99, 0.7, 0.3),     # a common condition
+        (np.float64(0.02), np.float64(0.95), np.float64(0.02)),
+    ]
+    G.check_cases(diagnostic_posterior, ref.diagnostic_posterior, cases)
+
+
+# ----------------------------------------------------------------------------
+# sequential_posterior
+# ----------------------------------------------------------------------------
+
+def _mixed_sequence(rng):
+    prevalence, sensitivity, false_positive_rate = _test_parameters(rng)
+    sensitivity = max(sensitivity, 0.6)
+    n = int(rng.integers(2, 9))
+    results = rng.random(n) < 0.5
+    if results.all() or not results.any():  # make sure both kinds of result occur
+        results[int(rng.integers(n))] ^= True
+    as_list = rng.random() < 0.5
+    results = [bool(r) for r in results] if as_list else results
+    return prevalence, sensitivity, false_positive_rate, results
+
+
+def sequential_posterior_mixed(sequential_posterior):
+    """Mixed positive and negative results: each with its own likelihood, each posterior the next prior."""
+    cases = [
+        (0.1, 0.99, 0.1, [True, False, True]),
+        (0.1, 0.99, 0.1, [False, True]),
+        (0.2, 0.9, 0.1, [True, False]),
+        (0.05, 0.8, 0.2, [True, True, False, False, True]),
+        (0.3, 0.7, 0.05, np.array([False, False, True])),
+    ]
+    cases += G.random_cases(703, 30, _mixed_sequence)
+    G.check_cases(sequential_posterior, ref.sequential_posterior, cases)
+
+
+def sequential_posterior_positives(sequential_posterior):
+    """Repeated positive tests chain: two positives give far more than one (the second test uses the first posterior as its prior)."""
+    cases = [(0.1, 0.99, 0.1, [True, True]),
+             (0.1, 0.99, 0.1, [True, True, True])]
+    cases += [(0.001, 0.99, 0.05, [True] * k) for k in range(1, 5)]
+    cases += G.random_cases(704, 15, lambda r: (*_test_parameters(r),
+                                                [True] * int(r.integers(2, 6))))
+    G.check_cases(sequential_posterior, ref.sequential_posterior, cases)
+
+
+def sequential_posterior_edge_cases(sequential_posterior):
+    """No results (the prevalence comes back), a single negative, tuples and NumPy arrays, long sequences."""
+    cases = [
+        (0.1, 0.99, 0.1, []),
+        (0.37, 0.8, 0.2, np.array([], dtype=bool)),
+        (0.2, 0.9, 0.1, [False]),                     # one negative: 0.2*0.1 / (0.2*0.1 + 0.8*0.9)
+        (0.2, 0.9, 0.1, (True,)),
+        (0.01, 0.9, 0.2, [True] * 40),                # belief climbs towards 1, no nan
+        (0.5, 0.9, 0.2, np.zeros(25, dtype=bool)),    # belief falls towards 0, no nan
+        (0.01, 0.9, 0.2, np.tile([True, True, False], 10)),
+    ]
+    G.check_cases(sequential_posterior, ref.sequential_posterior, cases)
+
+
+# ----------------------------------------------------------------------------
+# confusion_rates
+# ----------------------------------------------------------------------------
+
+def _labelled(rng):
+    n = int(rng.integers(5, 300))
+    y_true = rng.random(n) < rng.uniform(0.05, 0.95)
+    y_true[0], y_true[1] = True, False  # both classes present: no nan here
+    type1, type2 = rng.uniform(0.0, 0.5, size=2)
+    miss = rng.random(n) < type2
+    alarm = rng.random(n) < type1
+    y_pred = np.where(y_true, ~miss, alarm)
+    return y_true, y_pred
+
+
+def _is_number(value):
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+def _check_confusion(confusion_rates, y_true, y_pred):
+    """One confusion_rates case; an undefined rate reported as a number gets its own message."""
+    shown = G.describe_call("confusion_rates", (y_true, y_pred))
+    with G.quiet():
+        expected = ref.confusion_rates(y_true, y_pred)
+    actual = G.call(confusion_rates, y_true, y_pred, name="confusion_rates")
+    if isinstance(actual, dict):
+        for key, denominator in (("type1", "FP + TN, the number of true negatives"),
+                                 ("type2", "FN + TP, the number of true positives")):
+            value = actual.get(key)
+            if np.isnan(expected[key]) and _is_number(value) and not np.isnan(value):
+                raise G.GradingFailure(
+                    f"{shown}[{key!r}] returned {float(value)!r}; expected nan. Here the "
+                    f"denominator {denominator}, is 0, so the rate is undefined: return "
+                    f"float('nan') (np.nan) instead.")
+    G.assert_matches(actual, expected, call=shown)
+
+
+def confusion_rates_values(confusion_rates):
+    """type1 = FP/(FP+TN) and type2 = FN/(FN+TP) on 30 random boolean label arrays."""
+    cases = [(np.array([True, True, False, False, False]), np.array([True, False, True, False, False])),
+             (np.array([False, True, False, True, True, False]), np.array([False, False, False, True, True, False]))]
+    cases += G.random_cases(705, 30, _labelled)
+    for y_true, y_pred in cases:
+        _check_confusion(confusion_rates, y_true, y_pred)
+
+
+def confusion_rates_nan(confusion_rates):
+    """A rate whose denominator is 0 is nan (not 0): all-positive truth, all-negative truth, no data."""
+    rng = np.random.default_rng(706)
+    mixed = rng.random(20) < 0.5
+    cases = [
+        (np.ones(20, dtype=bool), mixed),                       # no negatives: type1 is nan
+        (np.zeros(20, dtype=bool), mixed),                      # no positives: type2 is nan
+        (np.ones(6, dtype=bool), np.ones(6, dtype=bool)),       # perfect on positives only
+        (np.zeros(6, dtype=bool), np.zeros(6, dtype=bool)),     # perfect on negatives only
+        (np.array([], dtype=bool), np.array([], dtype=bool)),   # no data at all: both nan
+    ]
+    for y_true, y_pred in cases:
+        _check_confusion(confusion_rates, y_true, y_pred)
+
+
+def confusion_rates_inputs(confusion_rates):
+    """Plain lists of booleans, integer 0/1 arrays and lists: 0 and 1 mean negative and positive."""
+    truth = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0]
+    guess = [1, 1, 1, 0, 1, 0, 0, 0, 0, 0]  # TP 3, FN 1, FP 1, TN 5
+    cases = [
+        ([bool(v) for v in truth], [bool(v) for v in guess]),
+        (np.array(truth), np.array(guess)),
+        (truth, guess),
+        (np.array([0, 0, 1, 1, 0, 1]), np.array([1, 0, 1, 0, 0, 1])),
+    ]
+    cases += [(y_t.astype(np.int64), y_p.astype(np.int64))
+              for y_t, y_p in G.random_cases(707, 8, _labelled)]
+    G.check_cases(confusion_rates, ref.confusion_rates, cases)
+
+
+CHECKS = {
+    "posterior": [posterior_values, posterior_edge_cases, posterior_errors],
+    "diagnostic_posterior": [diagnostic_posterior_values, diagnostic_posterior_edge_cases],
+    "sequential_posterior": [sequential_posterior_mixed, sequential_posterior_positives,
+                             sequential_posterior_edge_cases],
+    "confusion_rates": [confusion_rates_values, confusion_rates_nan, confusion_rates_inputs],
+}
