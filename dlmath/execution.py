@@ -22,6 +22,9 @@ that learner scores 0, and it keeps every byte a cell prints.
   without an error gets a ``TestDidNotRun`` error.  Receipts and any other
   result a grade cell displays are removed before nbgrader scores the cell,
   so no learner code can fake nbgrader's partial-credit output either.
+* **Clean slate.**  Each grade cell starts with :data:`dlmath.integrity.PRELUDE`,
+  which puts back whatever learner code monkeypatched since the kernel
+  started (see :mod:`dlmath.integrity`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from nbclient.exceptions import DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Integer
 
+from dlmath import integrity
 from dlmath import notebooks as nbs
 
 _KEEP_CHARS = 2000
@@ -127,7 +131,7 @@ class ResilientExecute(Execute):
             return super().preprocess_cell(cell, resources, index)
         token = f"dlmath-receipt-{secrets.token_hex(12)}"
         original = cell.source
-        cell.source = f"{original}\n{token!r}"
+        cell.source = f"{integrity.PRELUDE}\n{original}\n{token!r}"
         try:
             super().preprocess_cell(cell, resources, index)
         finally:

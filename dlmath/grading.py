@@ -27,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
-import numbers
 import sys
 import warnings
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -55,6 +54,36 @@ __all__ = [
 
 #: Characters of one value shown in a failure message before it is cut.
 MAX_REPR = 600
+
+#: Seconds one call of the learner's function may take (a backstop for
+#: endless loops; nbgrader's cell timeout is the last resort).
+CALL_SECONDS = 20
+
+
+class CallTimedOut(BaseException):
+    """Raised inside the learner's code when :data:`CALL_SECONDS` have passed."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (main thread on POSIX only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise CallTimedOut()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 class GradingFailure(AssertionError):
@@ -192,6 +221,8 @@ def forbid(names: Iterable[str], function: str = "your function",
         blocked.__name__ = dotted.rpartition(".")[2]
         return blocked
 
+    from dlmath import integrity
+
     blockers = {key: make_blocker(dotted) for key, (dotted, _) in targets.items()}
     patched: list[tuple[dict, str, Any]] = []
     try:
@@ -206,10 +237,12 @@ def forbid(names: Iterable[str], function: str = "your function",
                 if id(value) in targets and value is targets[id(value)][1]:
                     patched.append((namespace, key, value))
                     namespace[key] = blockers[id(value)]
+                    integrity.ALLOWED[(id(namespace), key)] = namespace[key]
         yield
     finally:
         for namespace, key, value in reversed(patched):
             namespace[key] = value
+            integrity.ALLOWED.pop((id(namespace), key), None)
 
 
 def _snapshot(value: Any) -> Any:
@@ -268,19 +301,30 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     shown = describe_call(name, args, kwargs)
     if not callable(func):
         raise GradingFailure(f"{name} is not a function (it is {describe(func)}).")
+    from dlmath import integrity
+
+    integrity.restore()
     try:
         spaces = [getattr(func, "__globals__", {})]
-        with quiet(), forbid(forbidden, name, spaces):
+        with quiet(), forbid(forbidden, name, spaces), _time_limit(CALL_SECONDS):
             result = func(*given_args, **given_kwargs)
     except ShortcutUsed:
         raise
+    except CallTimedOut:
+        raise GradingFailure(f"{shown} did not finish within {CALL_SECONDS} seconds "
+                             "(an endless loop, or far too slow).") from None
     except GradingFailure:
         raise
     except NotImplementedError:
         raise GradingFailure(f"{name} is not implemented yet ({shown} raised NotImplementedError).") from None
-    except Exception as exc:
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt must not end the test run
         raise GradingFailure(
             f"{shown} raised {type(exc).__name__}: {exc}") from None
+    finally:
+        tampered = integrity.restore(report=False)
+    if tampered:
+        raise GradingFailure(f"{shown} changed {', '.join(tampered[:5])} while it ran; graded "
+                             "code must not modify the libraries or helpers the tests use.")
     for given, original in ((given_args, before[0]), (given_kwargs, before[1])):
         if original is not None and not _same(original, given):
             raise GradingFailure(
@@ -294,11 +338,17 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
 # ----------------------------------------------------------------------------
 
 def _is_real_scalar(value: Any) -> bool:
-    if isinstance(value, (bool, np.bool_)):
-        return False
-    if isinstance(value, numbers.Real):
+    """A plain real number: exact built-in or numpy types only.
+
+    Subclasses are refused on purpose: an object that only *claims* to be a
+    number (a custom ``__eq__``, ``__float__`` or ``__array__``) earns nothing.
+    """
+    kind = type(value)
+    if kind in (int, float):
         return True
-    return isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf"
+    if kind.__module__ == "numpy" and isinstance(value, (np.integer, np.floating)):
+        return True
+    return kind is np.ndarray and value.ndim == 0 and value.dtype.kind in "iuf"
 
 
 def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> np.ndarray:
@@ -337,7 +387,7 @@ def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
         On the first difference in type, shape or value.
     """
     if isinstance(expected, dict):
-        if not isinstance(actual, dict):
+        if type(actual) is not dict:
             raise GradingFailure(f"{call} should return a dict with keys "
                                  f"{sorted(expected)}, but returned {describe(actual)}.")
         missing = [k for k in expected if k not in actual]
@@ -351,14 +401,14 @@ def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
         return
     if isinstance(expected, (tuple, list)):
         kind = type(expected).__name__
-        if not isinstance(actual, (tuple, list)) or len(actual) != len(expected):
+        if type(actual) not in (tuple, list) or len(actual) != len(expected):
             raise GradingFailure(f"{call} should return a {kind} of {len(expected)} "
                                  f"items, but returned {describe(actual)}.")
         for i, (a, e) in enumerate(zip(actual, expected)):
             assert_matches(a, e, call=f"{call}[{i}]", rtol=rtol, atol=atol)
         return
     if isinstance(expected, np.ndarray):
-        if not isinstance(actual, np.ndarray):
+        if type(actual) is not np.ndarray:
             raise GradingFailure(f"{call} should return a NumPy array of shape "
                                  f"{expected.shape}, but returned {describe(actual)} "
                                  f"(type {type(actual).__name__}).")

@@ -12,8 +12,9 @@ serves its first cell it
   ``os.exec*``, ``os.posix_spawn``) raise ``PermissionError``, so a fork
   bomb or a runaway child cannot start (the kernel's process group is also
   killed when nbgrader shuts the kernel down);
-* imports the grading helpers, so files a learner writes into the working
-  folder can never shadow ``dlmath.grading`` or ``dlmath.hidden``;
+* imports the grading helpers and the assignment's hidden tests, so files a
+  learner writes into the working folder can never shadow them, and takes
+  the :mod:`dlmath.integrity` snapshot the grader restores before each test;
 * runs numerical libraries on one thread, so parallel grading workers do not
   fight over the cores.
 
@@ -83,6 +84,24 @@ def preload() -> None:
     import dlmath.hidden  # noqa: F401
 
 
+def protect_assignment() -> None:
+    """Load the hidden tests of the assignment being graded and snapshot the trusted state.
+
+    The kernel runs in ``.../<assignment>/``; its hidden tests (and through
+    them the reference solutions) are imported now, before learner code.
+    """
+    import importlib
+
+    from dlmath import course, integrity
+
+    name = os.path.basename(os.getcwd())
+    try:
+        importlib.import_module(f"dlmath.hidden.{course.get(name).module}")
+    except Exception:  # not a course folder: protect the core modules only
+        pass
+    integrity.snapshot()
+
+
 def main() -> None:
     """Apply the limits, then run an ordinary IPython kernel."""
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -94,6 +113,8 @@ def main() -> None:
     app = kernelapp.IPKernelApp.instance()
     app.initialize(sys.argv[1:])
     block_subprocesses()
+    os.environ.pop("NBGRADER_EXECUTION", None)  # do not tell graded code it is being graded
+    protect_assignment()
     app.start()
 
 
