@@ -35,6 +35,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+
 from dlmath import course, submissions
 
 #: Seconds a worker waits for the gradebook's write lock before giving up.
@@ -60,6 +62,7 @@ class Outcome:
     ok: bool = True
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
 
 
 def db_url(root: Path) -> str:
@@ -101,14 +104,14 @@ def discover(root: Path, assignments: list[str] | None = None,
 INTAKE = "intake"
 
 
-def _grader(root: Path):
+def _grader(root: Path, overrides: dict | None = None):
     from dlmath import nbgrader_api
 
     return nbgrader_api.api(root, CourseDirectory__db_url=db_url(root),
-                            CourseDirectory__submitted_directory=INTAKE)
+                            CourseDirectory__submitted_directory=INTAKE, **(overrides or {}))
 
 
-def stage(root: Path, task: Task) -> list[str]:
+def stage(root: Path, task: Task):
     """Write the canonical copy of a submission under ``intake/`` (see :mod:`dlmath.intake`).
 
     The learner's files in ``submitted/`` are never changed.  Other files of
@@ -116,8 +119,8 @@ def stage(root: Path, task: Task) -> list[str]:
 
     Returns
     -------
-    list of str
-        Notes on what had to be repaired.
+    dlmath.intake.Intake
+        With notes on what had to be repaired and flags on suspicious code.
     """
     import shutil
 
@@ -134,7 +137,43 @@ def stage(root: Path, task: Task) -> list[str]:
             shutil.copy2(item, target / item.name)
     result = intake.canonicalize(a.release(root), source, a.notebook)
     submissions.write(result.notebook, target / f"{a.notebook}.ipynb")
-    return result.notes
+    return result
+
+
+def grading_events(root: Path, task: Task) -> tuple[list[str], list[str]]:
+    """Read what the grader reported inside the autograded notebook.
+
+    Returns
+    -------
+    notes, flags : list of str
+        Kernel deaths and cut output (notes); restored monkeypatching and
+        test cells that did not run to their end (flags).
+    """
+    from dlmath import integrity
+
+    a = course.get(task.assignment)
+    path = Path(root) / "autograded" / task.student / task.assignment / f"{a.notebook}.ipynb"
+    notes: list[str] = []
+    flags: list[str] = []
+    if not path.exists():
+        return notes, flags
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or cell.get("id")
+        for out in cell.get("outputs", []):
+            text = str(out.get("text", ""))
+            if out.get("ename") == "KernelDied":
+                notes.append(f"kernel died in cell {where}; grading went on")
+            elif out.get("ename") == "TestDidNotRun":
+                flags.append(f"test cell {where} did not run to its end")
+            elif "did not finish within" in str(out.get("evalue", "")) or out.get("ename") == "CellTimeoutError":
+                notes.append(f"cell {where} ran out of time")
+            if integrity.MARK in text:
+                line = next(l for l in text.splitlines() if integrity.MARK in l)
+                flags.append(f"before cell {where}: {line.strip()}")
+            if "[output cut by the grader" in text:
+                notes.append(f"output of cell {where} was cut")
+    return notes, flags
 
 
 def register_students(root: Path, tasks: list[Task]) -> None:
@@ -171,13 +210,17 @@ def grade_one(grader, root: Path, task: Task) -> Outcome:
     start = time.perf_counter()
     outcome = Outcome(task)
     try:
-        outcome.notes = stage(root, task)
+        staged = stage(root, task)
+        outcome.notes, outcome.flags = list(staged.notes), list(staged.flags)
         result = nbgrader_api.run(grader, Autograde, task.assignment, task.student,
                                   force=True, create_student=True)
         if not result.get("success"):
             outcome.ok = False
             outcome.reasons.append("nbgrader autograde failed: " +
                                    _last_error(result.get("log", "") + result.get("error", "")))
+        events = grading_events(root, task)
+        outcome.notes += events[0]
+        outcome.flags += events[1]
         with Gradebook(db_url(root), "dlmath") as gb:
             try:
                 sub = gb.find_submission(task.assignment, task.student)
@@ -199,13 +242,13 @@ def _last_error(log: str) -> str:
     return lines[-1].strip()[:300]
 
 
-def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue") -> None:
+def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) -> None:
     warnings.filterwarnings("ignore")
     import logging
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     root_path = Path(root)
-    grader = _grader(root_path)
+    grader = _grader(root_path, overrides)
     while True:
         task = tasks.get()
         if task is None:
@@ -226,7 +269,7 @@ def _eta(done: int, total: int, elapsed: float) -> str:
 
 
 def run(root: Path, tasks: list[Task], jobs: int | None = None,
-        progress=print) -> list[Outcome]:
+        progress=print, overrides: dict | None = None) -> list[Outcome]:
     """Grade ``tasks`` with ``jobs`` workers and return their outcomes.
 
     Parameters
@@ -240,6 +283,9 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
         Number of workers (default: number of CPU cores).
     progress : callable, optional
         Receives one line per graded submission.
+    overrides : dict, optional
+        nbgrader settings as ``Section__trait: value`` (e.g.
+        ``{"Execute__timeout": 10}``), on top of ``nbgrader_config.py``.
 
     Returns
     -------
@@ -257,7 +303,8 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
         task_queue.put(task)
     for _ in range(jobs):
         task_queue.put(None)
-    workers = [ctx.Process(target=_worker, args=(str(root), task_queue, result_queue), daemon=True)
+    workers = [ctx.Process(target=_worker, args=(str(root), task_queue, result_queue, dict(overrides or {})),
+                           daemon=True)
                for _ in range(jobs)]
     for w in workers:
         w.start()
@@ -315,9 +362,15 @@ def summary(outcomes: list[Outcome]) -> str:
     noted = [o for o in outcomes if o.notes]
     if noted:
         lines.append("")
-        lines.append("repaired before grading (see dlmath.intake):")
+        lines.append("notes (repairs before grading, events during grading):")
         for o in noted:
             lines.append(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(o.notes))
+    flagged = [o for o in outcomes if o.flags]
+    if flagged:
+        lines.append("")
+        lines.append("flagged for review (possible tampering; see the README's grading section):")
+        for o in flagged:
+            lines.append(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(dict.fromkeys(o.flags)))
     lines.append("")
     lines.append(f"{len(outcomes)} submissions graded, {len(failed)} with problems"
                  + (" (marked !):" if failed else "."))

@@ -105,6 +105,7 @@ class ResilientExecute(Execute):
                             current = j
                             self.execute_cell(copy.deepcopy(cells[j]), j, store_history=False)
                     replaying = False
+                    self._out_bytes, self._cut = {}, set()  # replayed output does not count
                     for i in range(start, len(cells)):
                         current = i
                         self.preprocess_cell(cells[i], resources, i)

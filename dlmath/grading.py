@@ -27,7 +27,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import importlib
+import os
 import sys
+import types
 import warnings
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -57,7 +59,7 @@ MAX_REPR = 600
 
 #: Seconds one call of the learner's function may take (a backstop for
 #: endless loops; nbgrader's cell timeout is the last resort).
-CALL_SECONDS = 20
+CALL_SECONDS = float(os.environ.get("DLMATH_CALL_SECONDS", "20"))
 
 
 class CallTimedOut(BaseException):
@@ -245,6 +247,39 @@ def forbid(names: Iterable[str], function: str = "your function",
             integrity.ALLOWED.pop((id(namespace), key), None)
 
 
+#: Whether learner calls run with the reference solutions blocked.  Only the
+#: test suite turns this off, to run the hidden checks on the reference itself.
+BLOCK_REFERENCE = True
+
+
+def _refuse_reference(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("the course's reference solutions cannot be used by graded code")
+
+
+@contextlib.contextmanager
+def reference_blocked() -> Iterator[None]:
+    """Make every reference solution raise inside the block, under any name.
+
+    The code object of each function of the loaded ``dlmath.reference``
+    modules is swapped, so a learner who imported or aliased a reference
+    function gets an error instead of its answer.
+    """
+    swapped = []
+    for name, module in list(sys.modules.items()) if BLOCK_REFERENCE else []:
+        if not name.startswith("dlmath.reference.") or module is None:
+            continue
+        for value in list(vars(module).values()):
+            if (isinstance(value, types.FunctionType) and value.__module__ == name
+                    and not value.__code__.co_freevars):
+                swapped.append((value, value.__code__))
+                value.__code__ = _refuse_reference.__code__
+    try:
+        yield
+    finally:
+        for function, code in swapped:
+            function.__code__ = code
+
+
 def _snapshot(value: Any) -> Any:
     """Deep copy of the inputs, to detect in-place modification later."""
     try:
@@ -306,7 +341,8 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     integrity.restore()
     try:
         spaces = [getattr(func, "__globals__", {})]
-        with quiet(), forbid(forbidden, name, spaces), _time_limit(CALL_SECONDS):
+        with quiet(), forbid(forbidden, name, spaces), reference_blocked(), \
+                _time_limit(CALL_SECONDS):
             result = func(*given_args, **given_kwargs)
     except ShortcutUsed:
         raise

@@ -35,10 +35,37 @@ from dlmath import notebooks as nbs
 
 @dataclass
 class Intake:
-    """The canonical notebook of one submission and what had to be repaired."""
+    """The canonical notebook of one submission, what was repaired, what looks suspicious."""
 
     notebook: nbformat.NotebookNode
     notes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+#: Code patterns an honest answer to these exercises never needs.  A match is
+#: not proof of cheating: it asks the instructor to read that notebook.
+SUSPICIOUS = [
+    (r"\bdlmath\b", "mentions the course package dlmath"),
+    (r"\bsys\.modules\b", "edits sys.modules"),
+    (r"get_ipython|\bIPython\b", "uses IPython internals"),
+    (r"input_transformers|ast_transformers|events\.register", "installs IPython hooks"),
+    (r"\bbuiltins\b|__builtins__", "touches builtins"),
+    (r"\b(np|numpy|math)(\.\w+)+\s*=(?!=)|setattr\(\s*(np|numpy|math)\b",
+     "reassigns a library function"),
+    (r"\binspect\b|_getframe|extract_stack|\bgc\.get_", "inspects the call stack or memory"),
+    (r"os\.environ|getenv|NBGRADER", "reads the environment"),
+    (r"\.ipynb|\bopen\(|read_text|source/|solutions/", "reads files"),
+    (r"\bctypes\b|os\._exit|\bsignal\b", "uses low-level process control"),
+    (r"displayhook|display_formatter|sys\.std(out|err)\s*=", "redirects output"),
+    (r"def __(eq|ne|bool|float|array|index|len|lt|gt)__", "defines objects that compare or convert themselves"),
+    (r"\bsubprocess\b|os\.system|os\.fork|multiprocessing", "starts processes"),
+    (r"\bexec\(|\beval\(|compile\(|__import__|importlib", "runs or imports code dynamically"),
+]
+
+
+def suspicious(code: str) -> list[str]:
+    """Return a description of every suspicious pattern found in ``code``."""
+    return [label for pattern, label in SUSPICIOUS if re.search(pattern, code)]
 
 
 def _load(path: Path) -> tuple[dict | None, str | None]:
@@ -138,7 +165,9 @@ def canonicalize(release_path: Path, folder: Path, name: str) -> Intake:
     for extra in extras.get(None, []):  # added before any known cell
         new_cells.insert(0, extra)
     out.cells = new_cells
-    return Intake(out, notes)
+    learner_code = "\n".join(list(answers.values()) +
+                             [c.source for group in extras.values() for c in group])
+    return Intake(out, notes, suspicious(learner_code))
 
 
 def _answers(cells: list[dict], release, solution_ids: list[str],

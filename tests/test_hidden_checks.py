@@ -40,8 +40,12 @@ def test_checks_cover_every_function(assignment):
             assert check.__doc__, f"{check.__name__} needs a docstring saying what it proves"
 
 
-def test_reference_passes_every_check(assignment):
+def test_reference_passes_every_check(assignment, monkeypatch):
     import importlib
+
+    from dlmath import grading
+
+    monkeypatch.setattr(grading, "BLOCK_REFERENCE", False)  # the reference plays the learner here
 
     ref = importlib.import_module(f"dlmath.reference.{assignment.module}")
     namespace = {name: getattr(ref, name) for name in dir(ref)}

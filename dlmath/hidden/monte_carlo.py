@@ -1,0 +1,704 @@
+"""Hidden tests for 05_monte_carlo.
+
+Random results are never compared with the reference's numbers: a correct
+answer may draw its numbers in another order (one ``(repeat, sample_size)``
+matrix, a loop over repeats, ``rng.random`` scaled by hand, ...).  Instead:
+
+* an estimate is compared with the **exact** value, with a tolerance of ``z``
+  standard errors computed from the known variance; ``z`` comes from
+  Bernstein's inequality for bounded draws (or the normal quantile when the
+  estimate is exactly normal), so that a correct answer fails one such
+  comparison with probability at most ``FALSE_FAIL = 1e-9``;
+* a returned standard deviation of ``repeat`` estimates is compared with the
+  true standard error through a chi-square band (Laurent & Massart 2000),
+  again with false-fail probability at most 1e-9, accepting ``ddof`` 0 and 1;
+* some checks are exact: the functions we pass record where they were
+  evaluated (or what they sampled), so the returned mean must equal the
+  average over those very points, in any order.
+
+Every comparison below states its false-fail probability in a comment.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+
+from dlmath import grading as G
+
+#: Probability that a correct answer fails one statistical comparison.
+FALSE_FAIL = 1e-9
+
+
+# ----------------------------------------------------------------------------
+# Small helpers private to this assignment
+# ----------------------------------------------------------------------------
+
+class _Shown:
+    """A callable that shows up in failure messages as ``text``.
+
+    With ``record=True`` it keeps every array it was called with (``seen``)
+    and every result (``returned``).  Deep copies (``G.call`` deep-copies the
+    arguments) are the object itself, so the record is shared.
+    """
+
+    def __init__(self, text, func, record=False):
+        self.text = text
+        self.func = func
+        self.record = record
+        self.seen = []
+        self.returned = []
+
+    def __call__(self, *args):
+        if self.record and len(args) == 1:  # an integrand f(x) or g(x)
+            self.seen.append(np.array(args[0], dtype=np.float64).ravel())
+        out = self.func(*args)
+        if self.record:
+            self.returned.append(out)
+        return out
+
+    def __repr__(self):
+        return self.text
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+class _Sampler(_Shown):
+    """A sampler ``sampler(rng, n)`` that records the generator, n and the draws."""
+
+    def __call__(self, rng, n):
+        state = (rng.bit_generator.state if isinstance(rng, np.random.Generator)
+                 else None)
+        self.seen.append((type(rng).__name__, state, n))
+        out = self.func(rng, n)
+        self.returned.append(np.array(out, dtype=np.float64).ravel())
+        return out
+
+
+def _fail(message):
+    raise G.GradingFailure(message)
+
+
+def _bernstein_z(n_draws, spread, false_fail=FALSE_FAIL):
+    """Standard errors needed so that a mean of bounded draws is safe.
+
+    Bernstein's inequality: for the mean of ``N`` independent draws with
+    standard deviation ``sd`` and ``|X - mean| <= M``,
+    ``P(|mean_N - mu| >= z sd / sqrt(N)) <= 2 exp(-z^2 / (2 (1 + (M/sd) z / (3 sqrt N))))``.
+
+    Parameters
+    ----------
+    n_draws : int
+        ``N``.
+    spread : float
+        ``M / sd``.
+    false_fail : float, optional
+        Wanted bound on the probability above.
+
+    Returns
+    -------
+    float
+        The smallest ``z`` (to 1e-9) whose bound is ``<= false_fail``.
+    """
+    target = math.log(2.0 / false_fail)
+    c = spread / (3.0 * math.sqrt(n_draws))
+    lo, hi = 0.0, 1e6
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if mid * mid / (2.0 * (1.0 + c * mid)) >= target:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _assert_mean(estimate, truth, sd, n_draws, call, bound=None):
+    """A mean of ``n_draws`` independent draws (sd ``sd``) must be near ``truth``.
+
+    ``bound`` is ``max |X - E X|`` of one draw; ``None`` means the estimate is
+    exactly normal.  Either way a correct answer fails with probability at
+    most ``FALSE_FAIL``: Bernstein's inequality for bounded draws, the normal
+    quantile for normal ones.  The message quotes the normal-tail probability
+    of the same ``z``.
+    """
+    if bound is None:
+        z = G.z_for(FALSE_FAIL)
+    else:
+        z = _bernstein_z(n_draws, bound / sd)
+    G.assert_within_se(estimate, truth, sd / math.sqrt(n_draws), call=call,
+                       false_fail=math.erfc(z / math.sqrt(2.0)))
+
+
+def _chi2_band(k, false_fail):
+    """``(lo, hi)`` with ``P(X < lo) + P(X > hi) <= false_fail`` for ``X ~ chi2(k)``.
+
+    Laurent & Massart (2000), Lemma 1: ``P(X - k >= 2 sqrt(k x) + 2x) <= e^-x``
+    and ``P(k - X >= 2 sqrt(k x)) <= e^-x``; here ``x = log(2 / false_fail)``.
+    """
+    x = math.log(2.0 / false_fail)
+    return max(k - 2.0 * math.sqrt(k * x), 0.0), k + 2.0 * math.sqrt(k * x) + 2.0 * x
+
+
+def _std_band(se, repeat, false_fail=FALSE_FAIL):
+    """Interval holding the std of ``repeat`` normal estimates of standard error ``se``.
+
+    ``(repeat - 1) S1^2 / se^2 ~ chi2(repeat - 1)`` for ``ddof=1``; ``np.std``'s
+    ``ddof=0`` is ``S1 sqrt((repeat - 1) / repeat)``.  The band accepts both.
+    The estimates are means of at least 100 bounded draws, so they are very
+    nearly normal, and the band reaches about 7 standard deviations of the
+    sample std on either side, far beyond where the normal approximation
+    matters.
+    """
+    lo, hi = _chi2_band(repeat - 1, false_fail)
+    return se * math.sqrt(lo / repeat), se * math.sqrt(hi / (repeat - 1))
+
+
+def _real(value):
+    return G._is_real_scalar(value)
+
+
+def _pair(result, call):
+    """``(mean, std)`` as floats, or a failure if ``result`` is not two numbers."""
+    if (not isinstance(result, (tuple, list)) or len(result) != 2
+            or not all(_real(v) for v in result)):
+        _fail(f"{call} should return a tuple (mean, std) of two numbers, "
+              f"but returned {G.describe(result)}.")
+    return float(result[0]), float(result[1])
+
+
+def _number(result, call):
+    if not _real(result):
+        _fail(f"{call} should return a single number (float), but returned "
+              f"{G.describe(result)} (type {type(result).__name__}).")
+    return float(result)
+
+
+def _assert_std(std, se, repeat, sample_size, call):
+    """The std of ``repeat`` estimates must match the true standard error ``se``."""
+    low, high = _std_band(se, repeat)
+    if low <= std <= high:
+        return
+    hint = ""
+    if std > 0 and abs(math.log(std / se ** 2)) < 0.7:
+        hint = " It looks like a variance: take the square root (np.std, not np.var)."
+    elif std > 0 and abs(math.log(std / (se * math.sqrt(sample_size)))) < 0.7:
+        hint = (" It looks like the spread of single samples (high - low) * f(U): take the "
+                "std of the `repeat` estimates, each an average of sample_size draws.")
+    _fail(f"{call} returned std {std!r}; expected about {se:.6g}, the true standard error of one "
+          f"estimate. The std of {repeat} correct estimates (np.std with ddof 0 or 1) lies in "
+          f"[{low:.4g}, {high:.4g}] with probability 1 - {FALSE_FAIL:g}.{hint}")
+
+
+def _global_state():
+    state = np.random.get_state()
+    return state[0], state[1].copy(), state[2], state[3], state[4]
+
+
+def _same_global_state(a, b):
+    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
+
+
+def _seeded(seed, kind="pcg"):
+    """A fresh generator and the text that shows how it was made."""
+    if kind == "philox":
+        return (np.random.Generator(np.random.Philox(seed)),
+                f"np.random.Generator(np.random.Philox({seed}))")
+    return np.random.default_rng(seed), f"np.random.default_rng({seed})"
+
+
+def _leaves_global_state_alone(func, args, kwargs, call):
+    """Call ``func`` with a seeded global state and fail if that state moved."""
+    saved = np.random.get_state()
+    try:
+        np.random.seed(20240605)
+        before = _global_state()
+        G.call(func, *args, **kwargs)
+        after = _global_state()
+    finally:
+        np.random.set_state(saved)
+    if not _same_global_state(before, after):
+        _fail(f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
+              f"np.random.rand, ... ). Take every random number from the Generator `rng` "
+              f"you are given, e.g. rng.uniform(...) or rng.random(...).")
+
+
+@functools.lru_cache(maxsize=None)
+def _legendre_nodes(nodes):
+    return np.polynomial.legendre.leggauss(nodes)
+
+
+def _gauss_legendre_mean(func, low, high, nodes=64):
+    """E[func(U)] for U uniform on [low, high] by Gauss-Legendre quadrature.
+
+    64 nodes integrate the smooth integrands used here to rounding accuracy
+    (they are analytic on a Bernstein ellipse with parameter about 1.9 or
+    more, so the error is below 1.9**-128 of their size).
+    """
+    t, w = _legendre_nodes(nodes)
+    x = (low + high) / 2 + (high - low) / 2 * t
+    return float(np.sum(w * func(x)) / 2)
+
+
+def _integrand_stats(func, low, high):
+    """``(sd, bound)`` of one draw ``(high - low) f(U)``: its standard deviation
+    (quadrature, accurate to ~1e-14 for these smooth integrands) and a bound on
+    ``|draw - integral|`` (a dense grid, plus 1% margin for the smooth ones).
+    """
+    length = high - low
+    mean = _gauss_legendre_mean(func, low, high)
+    second = _gauss_legendre_mean(lambda x: func(x) ** 2, low, high)
+    sd = length * math.sqrt(max(second - mean * mean, 0.0))
+    grid = np.linspace(low, high, 20001)
+    bound = 1.01 * float(np.max(np.abs(length * func(grid) - length * mean)))
+    return sd, bound
+
+
+# ----------------------------------------------------------------------------
+# monte_carlo_integral
+# ----------------------------------------------------------------------------
+
+NAME_MCI = "monte_carlo_integral"
+
+#: The lecture's integrand and its exact integral over [-1, 1].
+LECTURE_F = _Shown("lambda x: np.exp(-x**2)", lambda x: np.exp(-x ** 2))
+LECTURE_EXACT = math.sqrt(math.pi) * math.erf(1.0)
+#: Exact sd of one draw 2 exp(-U^2), U ~ U[-1, 1]: E[4 exp(-2U^2)] = sqrt(2 pi) erf(sqrt 2).
+LECTURE_SD = math.sqrt(math.sqrt(2 * math.pi) * math.erf(math.sqrt(2.0)) - LECTURE_EXACT ** 2)
+
+#: (integrand, low, high, exact integral): no interval of length 1 or 2, most not at 0.
+INTEGRANDS = [
+    (_Shown("np.cos", np.cos), 0.5, 3.7, math.sin(3.7) - math.sin(0.5)),
+    (_Shown("lambda x: x**2", lambda x: x ** 2), 2.0, 5.0, 39.0),
+    (_Shown("lambda x: 1 / (1 + x**2)", lambda x: 1 / (1 + x ** 2)), -3.0, 0.5,
+     math.atan(0.5) + math.atan(3.0)),
+    (_Shown("np.sqrt", np.sqrt), 1.0, 10.0, 2.0 / 3.0 * (10.0 ** 1.5 - 1.0)),
+    (_Shown("np.exp", np.exp), -2.5, -0.25, math.exp(-0.25) - math.exp(-2.5)),
+    (_Shown("lambda x: np.sin(3 * x)", lambda x: np.sin(3 * x)), -0.2, 0.4,
+     (math.cos(-0.6) - math.cos(1.2)) / 3.0),
+    (_Shown("lambda x: 3 - 2 * x", lambda x: 3 - 2 * x), 4, 7, -24.0),
+]
+
+
+def _mci_call(f, low, high, sample_size=None, repeat=None, rng_text=None):
+    parts = [repr(f), repr(low), repr(high)]
+    if sample_size is not None:
+        parts.append(f"sample_size={sample_size}")
+    if repeat is not None:
+        parts.append(f"repeat={repeat}")
+    if rng_text is not None:
+        parts.append(f"rng={rng_text}")
+    return f"{NAME_MCI}({', '.join(parts)})"
+
+
+def _run_mci(monte_carlo_integral, f, low, high, sample_size, repeat, seed, kind="pcg"):
+    rng, rng_text = _seeded(seed, kind)
+    call = _mci_call(f, low, high, sample_size, repeat, rng_text)
+    result = G.call(monte_carlo_integral, f, low, high, sample_size=sample_size,
+                    repeat=repeat, rng=rng, name=NAME_MCI)
+    return _pair(result, call), call
+
+
+def monte_carlo_integral_lecture_example(monte_carlo_integral):
+    """The lecture's integral of exp(-x^2) on [-1, 1] (exact sqrt(pi) erf(1)):
+    a tuple (mean, std), the mean within the standard error of the exact value
+    and the std equal to the true standard error of one estimate."""
+    (mean, std), call = _run_mci(monte_carlo_integral, LECTURE_F, -1, 1, 1000, 100, 2024)
+    # False-fail <= 1e-9: Bernstein for the mean of 100 000 draws 2 exp(-U^2) in [2/e, 2].
+    _assert_mean(mean, LECTURE_EXACT, LECTURE_SD, 100_000, call + "[0]",
+                 bound=max(2.0 - LECTURE_EXACT, LECTURE_EXACT - 2.0 / math.e))
+    # False-fail <= 1e-9: chi-square band for the std of 100 estimates.
+    _assert_std(std, LECTURE_SD / math.sqrt(1000), 100, 1000, call + "[1]")
+
+
+def monte_carlo_integral_interval_length(monte_carlo_integral):
+    """The interval length multiplies the average: constants integrate exactly
+    to (high - low) * c with std 0, and seven integrals over intervals of other
+    lengths and positions (none of length 1 or 2, most away from 0) are within
+    the standard error of their closed forms."""
+    constants = [(2.5, 2.0, 5.0, 37, 3), (-1.25, -4.0, -0.5, 10, 10),
+                 (4.0, 0.25, 0.75, 100, 4), (1.0, 10, 13, 8, 25), (0.5, -3.5, 6.25, 1, 2)]
+    for i, (c, low, high, n, r) in enumerate(constants):
+        f = _Shown(f"lambda x: np.full(np.shape(x), {c})",
+                   lambda x, c=c: np.full(np.shape(x), c))
+        (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 300 + i)
+        # Exact (no randomness): the average of a constant is the constant.
+        G.assert_matches((mean, std), ((high - low) * c, 0.0), call=call, rtol=1e-10,
+                         atol=1e-10)
+    for i, (f, low, high, exact) in enumerate(INTEGRANDS):
+        sd, bound = _integrand_stats(f.func, low, high)
+        (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 2000, 50, 310 + i)
+        # False-fail <= 1e-9 per integrand (Bernstein, 100 000 bounded draws);
+        # <= 7e-9 for the whole check.
+        _assert_mean(mean, exact, sd, 100_000, call + "[0]", bound=bound)
+
+
+def monte_carlo_integral_uses_samples(monte_carlo_integral):
+    """f is evaluated at exactly sample_size * repeat points, all in [low, high]
+    and centred on its middle, and the returned mean is (high - low) times the
+    average of f over those very points (the mean over all repeats)."""
+    cases = [(_Shown("lambda x: x**2", lambda x: x ** 2, record=True), 2.0, 5.5, 400, 25),
+             (_Shown("np.cos", np.cos, record=True), -7.0, -4.5, 1000, 8),
+             (_Shown("lambda x: 3 - 2 * x", lambda x: 3 - 2 * x, record=True), 0.5, 1.25, 123, 17),
+             (_Shown("np.exp", np.exp, record=True), 1, 4, 50, 200)]
+    for i, (f, low, high, n, r) in enumerate(cases):
+        f.seen.clear()
+        (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 320 + i)
+        points = np.concatenate(f.seen) if f.seen else np.zeros(0)
+        if points.size != n * r:
+            _fail(f"{call} evaluated f at {points.size} points; expected sample_size * repeat "
+                  f"= {n * r}: each of the {r} repeats is a fresh sample of {n} uniform points.")
+        if points.min() < low or points.max() > high:
+            _fail(f"{call} evaluated f at points from {points.min():.6g} to {points.max():.6g}; "
+                  f"expected every point in [low, high] = [{low}, {high}]. Draw U uniformly on "
+                  f"[low, high] (did you ignore low, or forget to scale rng.random()?).")
+        # False-fail <= 1e-9: Bernstein for the mean of n * r uniform points (|U - mid| <= L/2).
+        _assert_mean(points.mean(), (low + high) / 2, (high - low) / math.sqrt(12), points.size,
+                     f"the average of the points where {call} evaluated f", bound=(high - low) / 2)
+        expected = (high - low) * float(np.mean(f.func(points)))
+        try:
+            # Exact (same points, any order): only rounding differs.
+            G.assert_matches(mean, expected, call=call + "[0]", rtol=1e-9, atol=1e-12)
+        except G.GradingFailure as exc:
+            _fail(f"{exc}\nThe expected value is (high - low) times the average of f over all "
+                  f"{n * r} points where your function evaluated f: the mean of the {r} "
+                  f"estimates, each (high - low) * mean(f(U)).")
+
+
+def monte_carlo_integral_std(monte_carlo_integral):
+    """The std is the spread of the `repeat` estimates, i.e. the true standard
+    error (high - low) sd(f(U)) / sqrt(sample_size) of one estimate, for a small
+    and a large standard error (so a variance or the std of single samples fails)."""
+    cases = [(INTEGRANDS[0][0], 0.5, 3.7, 1000, 400),
+             (_Shown("lambda x: 50 * x**2", lambda x: 50 * x ** 2), 2.0, 5.0, 500, 400),
+             (INTEGRANDS[4][0], -2.5, -0.25, 2000, 300)]
+    for i, (f, low, high, n, r) in enumerate(cases):
+        sd, _ = _integrand_stats(f.func, low, high)
+        (_, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 330 + i)
+        # False-fail <= 1e-9 per case: chi-square band for the std of r estimates.
+        _assert_std(std, sd / math.sqrt(n), r, n, call + "[1]")
+
+
+def monte_carlo_integral_rate(monte_carlo_integral):
+    """The standard error shrinks like 1/sqrt(sample_size): 100 times more draws
+    give a std about 10 times smaller (ratio of stds at 50 and 5000 draws)."""
+    f, low, high, _ = INTEGRANDS[3]
+    r = 400
+    (_, small), call_small = _run_mci(monte_carlo_integral, f, low, high, 50, r, 340)
+    (_, large), call_large = _run_mci(monte_carlo_integral, f, low, high, 5000, r, 341)
+    # Each std is se * sqrt(chi2(r-1)/(r-1)) (the ddof factor cancels in the ratio);
+    # with 4 tails of probability 2.5e-10 each, the ratio is in the band except
+    # with probability <= 1e-9.
+    lo, hi = _chi2_band(r - 1, FALSE_FAIL / 2)
+    band = (10 * math.sqrt(lo / hi), 10 * math.sqrt(hi / lo))
+    if not (large > 0 and band[0] <= small / large <= band[1]):
+        ratio = small / large if large > 0 else float("inf")
+        hint = ""
+        if 50 <= ratio <= 200:
+            hint = " A ratio near 100 means a variance was returned instead of a std."
+        elif 0.5 <= ratio <= 2:
+            hint = (" A ratio near 1 means the std does not shrink: take the std of the "
+                    "`repeat` estimates, not of single samples.")
+        _fail(f"{call_small} returned std {small!r} and {call_large} returned std {large!r}: "
+              f"ratio {ratio:.4g}. Expected about sqrt(5000 / 50) = 10, since the standard "
+              f"error falls like 1/sqrt(sample_size); a correct answer's ratio lies in "
+              f"[{band[0]:.3g}, {band[1]:.3g}] with probability 1 - {FALSE_FAIL:g}.{hint}")
+
+
+def monte_carlo_integral_rng(monte_carlo_integral):
+    """Randomness only from rng: the same seed reproduces the result exactly,
+    other seeds differ, NumPy's global random state is untouched, and rng=None
+    (also with the default sample_size=100, repeat=10) still gives a correct,
+    freshly random estimate."""
+    f, low, high, exact = INTEGRANDS[2]
+    sd, bound = _integrand_stats(f.func, low, high)
+    for seed, kind in ((77, "pcg"), (5, "philox")):
+        first, call = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
+        second, _ = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
+        if first != second:
+            _fail(f"Two calls {call} returned {first} and {second}; the same seed must give "
+                  f"the same result. Take every random number from rng.")
+    other, call_other = _run_mci(monte_carlo_integral, f, low, high, 300, 20, 78)
+    first, call = _run_mci(monte_carlo_integral, f, low, high, 300, 20, 77)
+    # Continuous draws: equal means for different seeds have probability 0.
+    if other[0] == first[0]:
+        _fail(f"{call} and {call_other} both returned the mean {first[0]!r}; different seeds "
+              f"must give different samples. Draw the samples from rng.")
+    rng, rng_text = _seeded(79)
+    _leaves_global_state_alone(monte_carlo_integral, (f, low, high),
+                               {"sample_size": 300, "repeat": 20, "rng": rng},
+                               _mci_call(f, low, high, 300, 20, rng_text))
+    means = []
+    for n, r in ((1000, 20), (1000, 20), (None, None)):
+        kwargs = {} if n is None else {"sample_size": n, "repeat": r}
+        call = _mci_call(f, low, high, n, r, "None" if n is not None else None)
+        result = G.call(monte_carlo_integral, f, low, high, name=NAME_MCI,
+                        **kwargs, **({"rng": None} if n is not None else {}))
+        mean, _ = _pair(result, call)
+        draws = (n or 100) * (r or 10)
+        # False-fail <= 1e-9 per call (Bernstein for n * r bounded draws).
+        _assert_mean(mean, exact, sd, draws, call + "[0]", bound=bound)
+        means.append(mean)
+    # Two fresh unseeded generators give equal continuous means with probability 0.
+    if means[0] == means[1]:
+        _fail(f"Two calls {_mci_call(f, low, high, 1000, 20, 'None')} returned the same mean "
+              f"{means[0]!r}; rng=None must mean a fresh np.random.default_rng(), not a fixed seed.")
+
+
+def monte_carlo_integral_million(monte_carlo_integral):
+    """A million draws per estimate (sample_size=1_000_000, repeat=2) run
+    vectorised and land within the (tiny) standard error of the exact value."""
+    f, low, high = _Shown("np.cos", np.cos), -0.5, 2.5
+    exact = math.sin(2.5) - math.sin(-0.5)
+    sd, bound = _integrand_stats(f.func, low, high)
+    (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, 1_000_000, 2, 350)
+    # False-fail <= 1e-9: Bernstein for the mean of 2 000 000 bounded draws.
+    _assert_mean(mean, exact, sd, 2_000_000, call + "[0]", bound=bound)
+    # False-fail <= 1e-9: chi-square band (1 degree of freedom) for the std of 2 estimates.
+    _assert_std(std, sd / 1000.0, 2, 1_000_000, call + "[1]")
+
+
+# ----------------------------------------------------------------------------
+# estimate_pi
+# ----------------------------------------------------------------------------
+
+NAME_PI = "estimate_pi"
+P_QUARTER = math.pi / 4
+#: sd of one dart's contribution 4 * [inside]: 4 sqrt(p (1 - p)), p = pi / 4.
+PI_SD = 4 * math.sqrt(P_QUARTER * (1 - P_QUARTER))
+
+
+def _run_pi(estimate_pi, n, seed, kind="pcg"):
+    rng, rng_text = _seeded(seed, kind)
+    call = f"{NAME_PI}({n!r}, rng={rng_text})"
+    return _number(G.call(estimate_pi, n, rng=rng, name=NAME_PI), call), call
+
+
+def estimate_pi_values(estimate_pi):
+    """Four times the fraction of darts inside the quarter disc is within the
+    standard error 4 sqrt(p(1-p)/n) of pi, for 10 000 up to a million darts."""
+    for i, n in enumerate([10_000, 250_000, 1_000_000, np.int64(40_000), 123_457]):
+        value, call = _run_pi(estimate_pi, n, 400 + i)
+        # False-fail <= 1e-9 per n: Bernstein, each dart contributes 0 or 4 (|X - pi| <= pi).
+        _assert_mean(value, math.pi, PI_SD, int(n), call, bound=math.pi)
+
+
+def estimate_pi_lattice(estimate_pi):
+    """With n darts the estimate is 4k/n for a whole number k of hits between
+    0 and n (e.g. 0 or 4 for one dart), for small n and several seeds."""
+    for n in (1, 2, 3, 5, 8, 13, 100, 999):
+        for seed in range(3):
+            value, call = _run_pi(estimate_pi, n, 410 + 10 * n + seed)
+            k = value * n / 4
+            if not (abs(k - round(k)) <= 1e-9 * n and 0 <= round(k) <= n):
+                shown = ", ".join(f"{4 * j}/{n}" for j in range(min(n, 4) + 1))
+                _fail(f"{call} returned {value!r}; expected 4 * (hits) / {n} for a whole number "
+                      f"of hits between 0 and {n}, i.e. one of {shown}{', ...' if n > 4 else ''} "
+                      f"(here 4 * k / n with k = {k:.6g}).")
+
+
+def estimate_pi_rng(estimate_pi):
+    """Randomness only from rng: the same seed reproduces the estimate, other
+    seeds differ, NumPy's global random state is untouched, and rng=None works."""
+    n = 200_000
+    for seed, kind in ((17, "pcg"), (3, "philox")):
+        first, call = _run_pi(estimate_pi, n, seed, kind)
+        second, _ = _run_pi(estimate_pi, n, seed, kind)
+        if first != second:
+            _fail(f"Two calls {call} returned {first!r} and {second!r}; the same seed must give "
+                  f"the same result. Take every random number from rng.")
+    values = [_run_pi(estimate_pi, n, 500 + s)[0] for s in range(5)]
+    # False-fail ~ 2e-11: five independent Binomial(200 000, pi/4) counts are all
+    # equal with probability <= (max_k P(count = k))^4 ~ (2.2e-3)^4.
+    if len(set(values)) == 1:
+        _fail(f"estimate_pi({n}, rng=np.random.default_rng(s)) returned {values[0]!r} for all of "
+              f"s = 500, ..., 504; different seeds must give different darts. Draw them from rng.")
+    rng, rng_text = _seeded(18)
+    _leaves_global_state_alone(estimate_pi, (n,), {"rng": rng}, f"{NAME_PI}({n}, rng={rng_text})")
+    fresh = []
+    for _ in range(5):
+        call = f"{NAME_PI}({n}, rng=None)"
+        value = _number(G.call(estimate_pi, n, rng=None, name=NAME_PI), call)
+        # False-fail <= 1e-9 per call (Bernstein).
+        _assert_mean(value, math.pi, PI_SD, n, call, bound=math.pi)
+        fresh.append(value)
+    # False-fail ~ 2e-11, as above.
+    if len(set(fresh)) == 1:
+        _fail(f"Five calls {NAME_PI}({n}, rng=None) all returned {fresh[0]!r}; rng=None must mean "
+              f"a fresh np.random.default_rng(), not a fixed seed.")
+
+
+# ----------------------------------------------------------------------------
+# mc_expectation
+# ----------------------------------------------------------------------------
+
+NAME_MCE = "mc_expectation"
+
+
+def _normal_cos_stats(mu, sigma):
+    mean = math.cos(mu) * math.exp(-sigma ** 2 / 2)
+    second = (1 + math.cos(2 * mu) * math.exp(-2 * sigma ** 2)) / 2
+    return mean, math.sqrt(second - mean ** 2), 1 + abs(mean)
+
+
+def _expectation_cases():
+    """(g, sampler, truth, sd of g(X), bound on |g(X) - truth| or None if g(X) is normal)."""
+    cases = []
+    # Normal: g(x) = x, exactly normal mean.
+    cases.append((_Shown("lambda x: x", lambda x: x),
+                  _Shown("lambda rng, n: rng.normal(1.5, 2.0, size=n)",
+                         lambda rng, n: rng.normal(1.5, 2.0, size=n)), 1.5, 2.0, None))
+    # Normal: E cos X = cos(mu) exp(-sigma^2 / 2).
+    m, s, b = _normal_cos_stats(-0.7, 0.5)
+    cases.append((_Shown("np.cos", np.cos),
+                  _Shown("lambda rng, n: rng.normal(-0.7, 0.5, size=n)",
+                         lambda rng, n: rng.normal(-0.7, 0.5, size=n)), m, s, b))
+    # Uniform on [-1, 3]: E X^2 = 7/3, E X^4 = 244/20.
+    m = 7 / 3
+    cases.append((_Shown("lambda x: x**2", lambda x: x ** 2),
+                  _Shown("lambda rng, n: rng.uniform(-1, 3, size=n)",
+                         lambda rng, n: rng.uniform(-1, 3, size=n)),
+                  m, math.sqrt(244 / 20 - m * m), 9 - m))
+    # Exponential, scale 2: E exp(-X) = 1/3, E exp(-2X) = 1/5.
+    m = 1 / 3
+    cases.append((_Shown("lambda x: np.exp(-x)", lambda x: np.exp(-x)),
+                  _Shown("lambda rng, n: rng.exponential(2.0, size=n)",
+                         lambda rng, n: rng.exponential(2.0, size=n)),
+                  m, math.sqrt(1 / 5 - m * m), 1 - m))
+    # Exponential, scale 0.5: P(X > 1) = exp(-2).
+    p = math.exp(-2.0)
+    cases.append((_Shown("lambda x: np.where(x > 1, 1.0, 0.0)", lambda x: np.where(x > 1, 1.0, 0.0)),
+                  _Shown("lambda rng, n: rng.exponential(0.5, size=n)",
+                         lambda rng, n: rng.exponential(0.5, size=n)),
+                  p, math.sqrt(p * (1 - p)), 1 - p))
+    # A fair die (discrete): E X^2 = 91/6, E X^4 = 2275/6.
+    m = 91 / 6
+    cases.append((_Shown("lambda x: x**2", lambda x: x ** 2),
+                  _Shown("lambda rng, n: rng.integers(1, 7, size=n)",
+                         lambda rng, n: rng.integers(1, 7, size=n)),
+                  m, math.sqrt(2275 / 6 - m * m), 36 - m))
+    # Uniform on [0, pi]: E sin X = 2/pi, E sin^2 X = 1/2.
+    m = 2 / math.pi
+    cases.append((_Shown("np.sin", np.sin),
+                  _Shown("lambda rng, n: rng.uniform(0, np.pi, size=n)",
+                         lambda rng, n: rng.uniform(0, np.pi, size=n)),
+                  m, math.sqrt(0.5 - m * m), max(m, 1 - m)))
+    # Beta(2, 5): E X = 2/7, Var X = 10 / (49 * 8).
+    cases.append((_Shown("lambda x: x", lambda x: x),
+                  _Shown("lambda rng, n: rng.beta(2.0, 5.0, size=n)",
+                         lambda rng, n: rng.beta(2.0, 5.0, size=n)),
+                  2 / 7, math.sqrt(10 / 392), 5 / 7))
+    return cases
+
+
+def _mce_call(g, sampler, n, rng_text):
+    return f"{NAME_MCE}({g!r}, {sampler!r}, {n!r}, rng={rng_text})"
+
+
+def mc_expectation_known_values(mc_expectation):
+    """E[g(X)] for normal, uniform, exponential, beta and die samplers with
+    known expectations (E X, E cos X, E X^2, E exp(-X), P(X > 1), E sin X) is
+    within the standard error of the exact value."""
+    for i, (g, sampler, truth, sd, bound) in enumerate(_expectation_cases()):
+        n = 100_000 if i % 2 == 0 else np.int64(60_000)
+        rng, rng_text = _seeded(600 + i)
+        call = _mce_call(g, sampler, n, rng_text)
+        value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+        # False-fail <= 1e-9 per case: Bernstein for bounded g(X), or the exact
+        # normal quantile when g(X) = X is normal; <= 8e-9 for the whole check.
+        _assert_mean(value, truth, sd, int(n), call, bound=bound)
+
+
+def _check_sampler_use(mc_expectation, g, sampler, n, seed):
+    g = _Shown(g.text, g.func)
+    sampler = _Sampler(sampler.text, sampler.func)
+    rng, rng_text = (None, "None") if seed is None else _seeded(seed)
+    call = _mce_call(g, sampler, n, rng_text)
+    value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+    if not sampler.seen:
+        _fail(f"{call} never called sampler: draw the samples with sampler(rng, n) "
+              f"(the sampler decides the distribution of X).")
+    kinds = {kind for kind, _, _ in sampler.seen}
+    if kinds != {"Generator"}:
+        _fail(f"{call} called sampler with {sorted(kinds)} instead of a numpy.random.Generator: "
+              f"pass rng on (use np.random.default_rng() when rng is None).")
+    if seed is not None and sampler.seen[0][1] != _seeded(seed)[0].bit_generator.state:
+        _fail(f"{call} called sampler with a generator other than the rng it was given: "
+              f"pass rng itself, so that the same seed gives the same result.")
+    samples = np.concatenate(sampler.returned)
+    if samples.size != n:
+        _fail(f"{call} drew {samples.size} samples through sampler; expected n = {n}.")
+    expected = float(np.mean(g.func(samples)))
+    try:
+        # Exact (same samples, any order): only rounding differs.
+        G.assert_matches(value, expected, call=call, rtol=1e-9, atol=1e-12)
+    except G.GradingFailure as exc:
+        _fail(f"{exc}\nThe expected value is the average of g over the {n} samples that "
+              f"sampler returned: mean(g(samples)), not g(mean(samples)) and not a sum.")
+
+
+def mc_expectation_uses_sampler(mc_expectation):
+    """The samples come from sampler(rng, n) with the very rng given (or a fresh
+    Generator when rng is None), n of them, and the result is the average of g
+    over exactly those samples."""
+    cases = _expectation_cases()
+    for i, j in enumerate((3, 2, 5, 1)):
+        g, sampler = cases[j][0], cases[j][1]
+        _check_sampler_use(mc_expectation, g, sampler, (1000, 257, 4096, 7)[i], 700 + i)
+    _check_sampler_use(mc_expectation, cases[6][0], cases[6][1], 500, None)
+
+
+def mc_expectation_rng(mc_expectation):
+    """Randomness only from rng: the same seed reproduces the estimate, other
+    seeds differ, NumPy's global random state is untouched, and rng=None works
+    and is freshly random."""
+    g, sampler, truth, sd, bound = _expectation_cases()[1]
+    n = 5000
+    for seed, kind in ((31, "pcg"), (8, "philox")):
+        rng, rng_text = _seeded(seed, kind)
+        call = _mce_call(g, sampler, n, rng_text)
+        first = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+        rng, _ = _seeded(seed, kind)
+        second = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+        if first != second:
+            _fail(f"Two calls {call} returned {first!r} and {second!r}; the same seed must give "
+                  f"the same result. Pass rng to sampler.")
+    values = []
+    for seed in (32, 33):
+        rng, rng_text = _seeded(seed)
+        values.append(_number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE),
+                              _mce_call(g, sampler, n, rng_text)))
+    # Continuous samples: equal results for different seeds have probability 0.
+    if values[0] == values[1]:
+        _fail(f"{_mce_call(g, sampler, n, 'np.random.default_rng(s)')} returned {values[0]!r} "
+              f"for s = 32 and s = 33; different seeds must give different results.")
+    rng, rng_text = _seeded(34)
+    _leaves_global_state_alone(mc_expectation, (g, sampler, n), {"rng": rng},
+                               _mce_call(g, sampler, n, rng_text))
+    fresh = []
+    for _ in range(2):
+        call = _mce_call(g, sampler, n, "None")
+        value = _number(G.call(mc_expectation, g, sampler, n, rng=None, name=NAME_MCE), call)
+        # False-fail <= 1e-9 per call (Bernstein, |cos X - E cos X| <= 1 + |E cos X|).
+        _assert_mean(value, truth, sd, n, call, bound=bound)
+        fresh.append(value)
+    # Two fresh unseeded generators give equal continuous results with probability 0.
+    if fresh[0] == fresh[1]:
+        _fail(f"Two calls {_mce_call(g, sampler, n, 'None')} returned {fresh[0]!r}; rng=None "
+              f"must mean a fresh np.random.default_rng(), not a fixed seed.")
+
+
+CHECKS = {
+    "monte_carlo_integral": [monte_carlo_integral_lecture_example,
+                             monte_carlo_integral_interval_length,
+                             monte_carlo_integral_uses_samples,
+                             monte_carlo_integral_std,
+                             monte_carlo_integral_rate,
+                             monte_carlo_integral_rng,
+                             monte_carlo_integral_million],
+    "estimate_pi": [estimate_pi_values, estimate_pi_lattice, estimate_pi_rng],
+    "mc_expectation": [mc_expectation_known_values, mc_expectation_uses_sampler,
+                       mc_expectation_rng],
+}
