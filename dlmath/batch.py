@@ -337,6 +337,29 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
     return [outcomes[t] for t in tasks]
 
 
+def cell_scores(root: Path) -> dict[tuple[str, str, str], float]:
+    """Every autograded cell's score: ``{(student, assignment, grade_id): score}``.
+
+    Read straight from the SQLite gradebook, for audits and tests.
+    """
+    import sqlite3
+
+    con = sqlite3.connect(Path(root) / "gradebook.db")
+    try:
+        rows = con.execute("""
+            SELECT student.id, assignment.name, base_cell.name, grade.auto_score
+            FROM grade
+            JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
+            JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
+            JOIN student ON submitted_assignment.student_id = student.id
+            JOIN assignment ON submitted_assignment.assignment_id = assignment.id
+            JOIN base_cell ON grade.cell_id = base_cell.id
+        """).fetchall()
+    finally:
+        con.close()
+    return {(s, a, g): score for s, a, g, score in rows}
+
+
 def summary(outcomes: list[Outcome]) -> str:
     """A per-student, per-assignment table of scores and a list of failures."""
     students = sorted({o.task.student for o in outcomes})

@@ -180,6 +180,27 @@ def quiet() -> Iterator[None]:
             yield
 
 
+def _block_in_function(function: Any, targets: dict, blockers: dict,
+                       swapped: list) -> None:
+    """Replace forbidden objects among a function's defaults and closure cells."""
+    defaults = getattr(function, "__defaults__", None)
+    if defaults and any(id(d) in targets for d in defaults):
+        function.__defaults__ = tuple(blockers.get(id(d), d) for d in defaults)
+        swapped.append(lambda f=function, d=defaults: setattr(f, "__defaults__", d))
+    kwdefaults = getattr(function, "__kwdefaults__", None)
+    if kwdefaults and any(id(v) in targets for v in kwdefaults.values()):
+        function.__kwdefaults__ = {k: blockers.get(id(v), v) for k, v in kwdefaults.items()}
+        swapped.append(lambda f=function, d=kwdefaults: setattr(f, "__kwdefaults__", d))
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            value = cell.cell_contents
+        except ValueError:
+            continue
+        if id(value) in targets:
+            cell.cell_contents = blockers[id(value)]
+            swapped.append(lambda c=cell, v=value: setattr(c, "cell_contents", v))
+
+
 def _resolve(dotted: str) -> tuple[Any, str, Any]:
     """Return ``(owner, attribute, object)`` for a dotted name like ``numpy.linalg.norm``."""
     module_name, _, attr = dotted.rpartition(".")
@@ -189,7 +210,7 @@ def _resolve(dotted: str) -> tuple[Any, str, Any]:
 
 @contextlib.contextmanager
 def forbid(names: Iterable[str], function: str = "your function",
-           namespaces: Iterable[dict] = ()) -> Iterator[None]:
+           namespaces: Iterable[dict] = (), functions: Iterable[Any] = ()) -> Iterator[None]:
     """Make library functions raise :class:`ShortcutUsed` inside the block.
 
     Every module attribute that *is* the forbidden object is replaced, so an
@@ -205,6 +226,9 @@ def forbid(names: Iterable[str], function: str = "your function",
     namespaces : iterable of dict, optional
         Extra namespaces to search for aliases, e.g. the ``__globals__`` of
         the learner's function when it was not defined in a module.
+    functions : iterable of callable, optional
+        Learner functions whose default arguments and closure cells may hold
+        aliases (``def f(x, _n=np.linalg.norm)``).
     """
     names = list(names)
     if not names:
@@ -227,9 +251,12 @@ def forbid(names: Iterable[str], function: str = "your function",
 
     blockers = {key: make_blocker(dotted) for key, (dotted, _) in targets.items()}
     patched: list[tuple[dict, str, Any]] = []
+    swapped: list[Callable[[], None]] = []
     try:
         spaces = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
         spaces += list(namespaces)
+        for learner_function in functions:  # defaults and closures hold aliases too
+            _block_in_function(learner_function, targets, blockers, swapped)
         seen: set[int] = set()
         for namespace in spaces:
             if not isinstance(namespace, dict) or id(namespace) in seen:
@@ -245,6 +272,8 @@ def forbid(names: Iterable[str], function: str = "your function",
         for namespace, key, value in reversed(patched):
             namespace[key] = value
             integrity.ALLOWED.pop((id(namespace), key), None)
+        for undo in reversed(swapped):
+            undo()
 
 
 #: Whether learner calls run with the reference solutions blocked.  Only the
@@ -341,7 +370,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     integrity.restore()
     try:
         spaces = [getattr(func, "__globals__", {})]
-        with quiet(), forbid(forbidden, name, spaces), reference_blocked(), \
+        with quiet(), forbid(forbidden, name, spaces, [func]), reference_blocked(), \
                 _time_limit(CALL_SECONDS):
             result = func(*given_args, **given_kwargs)
     except ShortcutUsed:
@@ -550,7 +579,7 @@ def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
     with quiet():  # all reference results first: no shortcut is blocked for the reference
         expected = [reference(*copy.deepcopy(a), **copy.deepcopy(k)) for a, k in cases]
     # One scan for aliases of the forbidden functions covers every call.
-    with forbid(forbidden, name, [getattr(func, "__globals__", {})]):
+    with forbid(forbidden, name, [getattr(func, "__globals__", {})], [func]):
         for (args, kwargs), want in zip(cases, expected):
             actual = call(func, *args, name=name, **kwargs)
             assert_matches(actual, want, call=describe_call(name, args, kwargs),

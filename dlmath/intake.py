@@ -135,14 +135,14 @@ def canonicalize(release_path: Path, folder: Path, name: str) -> Intake:
     solution_ids = [nbs.grade_id(c) for c in release.cells if nbs.is_solution(c)]
     release_ids = {nbs.grade_id(c) for c in release.cells if nbs.grade_id(c)}
     notes: list[str] = []
-    path, found = _pick_notebook(folder, name, release_ids)
+    path, found = _pick_notebook(folder, name, set(solution_ids))
     notes += found
     data, problem = _load(path) if path else (None, None)
     if problem:
         notes.append(problem + " (graded as blank)")
     cells = [c for c in (data or {}).get("cells", []) if isinstance(c, dict)]
-    submitted_ids = {_meta(c).get("grade_id") for c in cells} - {None}
-    if cells and submitted_ids and not submitted_ids & release_ids:
+    submitted_answers = {_meta(c).get("grade_id") for c in cells if _meta(c).get("solution")} - {None}
+    if cells and submitted_answers and not submitted_answers & set(solution_ids):
         notes.append("this is not the notebook of this assignment: none of its graded "
                      "cells belong here (graded as blank)")
         cells = []

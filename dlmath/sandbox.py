@@ -102,6 +102,35 @@ def protect_assignment() -> None:
     integrity.snapshot()
 
 
+def short_tracebacks() -> None:
+    """Show errors raised inside the course package as one line, without its code.
+
+    A failing hidden test must teach through its message, not show the test's
+    source lines (which would leak the hidden tests into the feedback).
+    """
+    from IPython import get_ipython
+
+    ip = get_ipython()
+    course_dir = os.path.dirname(os.path.abspath(__file__))
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        frames, inside = tb, False
+        while frames is not None:
+            if os.path.abspath(frames.tb_frame.f_code.co_filename).startswith(course_dir):
+                inside = True
+                break
+            frames = frames.tb_next
+        if inside:
+            stb = [f"{etype.__name__}: {value}"]
+        else:
+            stb = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset=tb_offset)
+        shell._showtraceback(etype, value, stb)
+        return stb
+
+    if ip is not None:
+        ip.set_custom_exc((BaseException,), handler)
+
+
 def main() -> None:
     """Apply the limits, then run an ordinary IPython kernel."""
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -115,6 +144,7 @@ def main() -> None:
     block_subprocesses()
     os.environ.pop("NBGRADER_EXECUTION", None)  # do not tell graded code it is being graded
     protect_assignment()
+    short_tracebacks()
     app.start()
 
 

@@ -16,19 +16,7 @@ ASSIGNMENTS = ["01_vectors"]
 
 
 def _cell_scores(root):
-    """{(student, assignment, grade_id): auto_score} straight from the gradebook."""
-    con = sqlite3.connect(root / "gradebook.db")
-    rows = con.execute("""
-        SELECT student.id, assignment.name, base_cell.name, grade.auto_score
-        FROM grade
-        JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
-        JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
-        JOIN student ON submitted_assignment.student_id = student.id
-        JOIN assignment ON submitted_assignment.assignment_id = assignment.id
-        JOIN base_cell ON grade.cell_id = base_cell.id
-    """).fetchall()
-    con.close()
-    return {(s, a, g): score for s, a, g, score in rows}
+    return batch.cell_scores(root)
 
 
 @pytest.fixture(scope="module")
