@@ -2,13 +2,15 @@
 # .venv and installs the pinned packages itself (only python3 is needed).
 PYTHON ?= python3
 
-.PHONY: help class test test-fast generate lab clean
+.PHONY: help class test test-fast generate grade bench lab clean
 
 help:
 	@echo "make class     - simulated class autograded end to end (the main job)"
 	@echo "make test      - the whole test suite (what CI runs)"
 	@echo "make test-fast - in-process tests only (no kernels)"
 	@echo "make generate  - regenerate release/ and solutions/ from source/"
+	@echo "make grade     - batch-autograde everything under submitted/ (JOBS=n)"
+	@echo "make bench     - grading benchmark (prints ratios, asserts nothing)"
 	@echo "make lab       - open the release notebooks in JupyterLab"
 
 class:
@@ -23,9 +25,15 @@ test-fast:
 generate:
 	$(PYTHON) tasks.py generate
 
+grade:
+	$(PYTHON) tasks.py grade $(if $(JOBS),--jobs $(JOBS))
+
+bench:
+	$(PYTHON) tasks.py bench
+
 lab:
 	$(PYTHON) tasks.py lab
 
+# Only what the tools rebuild; never submissions, grades or the gradebook.
 clean:
-	rm -rf build feedback submitted gradebook.db grades.csv
-	find autograded -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf build intake

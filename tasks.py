@@ -4,6 +4,8 @@
     python3 tasks.py class      # simulated class, autograded end to end
     python3 tasks.py test       # the whole test suite (what CI runs)
     python3 tasks.py generate   # regenerate release/ and solutions/
+    python3 tasks.py grade      # batch-autograde everything under submitted/
+    python3 tasks.py bench      # where grading time goes (prints ratios)
     python3 tasks.py lab        # open the release notebooks in JupyterLab
 
 Each command first creates ``.venv`` (or reuses it) and installs the pinned
@@ -55,6 +57,8 @@ COMMANDS = {
     "class": ["-m", "dlmath.classroom"],
     "test": ["-m", "pytest", "-q"],
     "generate": ["-m", "dlmath.assign"],
+    "grade": ["-m", "dlmath.batch"],
+    "bench": [str(ROOT / "bench" / "bench_grading.py")],
     "lab": ["-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "release")],
 }
 
