@@ -66,9 +66,17 @@ def bare_execution(a: course.Assignment, workdir: Path) -> tuple[float, dict[str
     return seconds, cells
 
 
+def _prepare(root: Path, aids: list[str]) -> None:
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        classroom.prepare(root, aids)
+
+
 def make_course(root: Path, aids: list[str], students: int) -> None:
     """A course folder with ``students`` learners cycling through the simulated kinds."""
-    classroom.prepare(root, aids)
+    _prepare(root, aids)
     kinds = list(classroom.LEARNERS)
     for i in range(students):
         kind = kinds[i % len(kinds)]
@@ -84,7 +92,7 @@ def plain_nbgrader(root: Path, aids: list[str], student: str | None = None) -> f
     """Sequential plain ``nbgrader autograde`` commands; wall time."""
     start = time.perf_counter()
     for aid in aids:
-        cmd = [sys.executable, "-m", "nbgrader", "autograde", aid,
+        cmd = [sys.executable, "-m", "nbgrader", "autograde", aid, "--force",
                f"--CourseDirectory.root={root}", "--log-level=ERROR"]
         if student:
             cmd.append(f"--student={student}")
@@ -99,7 +107,7 @@ def section_overhead(aids: list[str], tmp: Path) -> None:
     for aid in aids:
         a = course.get(aid)
         root = tmp / f"overhead_{aid}"
-        classroom.prepare(root, [aid])
+        _prepare(root, [aid])
         for kind in classroom.LEARNERS:
             if kind != "complete":
                 shutil.rmtree(root / "submitted" / kind)

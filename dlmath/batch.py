@@ -41,6 +41,9 @@ from dlmath import course, submissions
 
 #: Seconds a worker waits for the gradebook's write lock before giving up.
 BUSY_TIMEOUT = 300
+#: How often a submission whose grading failed outright (e.g. a kernel that
+#: did not start) is graded again before it is reported as failed.
+RETRIES = 1
 
 
 @dataclass(frozen=True)
@@ -212,8 +215,14 @@ def grade_one(grader, root: Path, task: Task) -> Outcome:
     try:
         staged = stage(root, task)
         outcome.notes, outcome.flags = list(staged.notes), list(staged.flags)
-        result = nbgrader_api.run(grader, Autograde, task.assignment, task.student,
-                                  force=True, create_student=True)
+        for attempt in range(1 + RETRIES):  # a kernel that fails to start is not the learner's fault
+            result = nbgrader_api.run(grader, Autograde, task.assignment, task.student,
+                                      force=True, create_student=True)
+            if result.get("success"):
+                break
+            if attempt < RETRIES:
+                outcome.notes.append("grading failed once and was retried: " +
+                                     _last_error(result.get("log", "") + result.get("error", "")))
         if not result.get("success"):
             outcome.ok = False
             outcome.reasons.append("nbgrader autograde failed: " +
