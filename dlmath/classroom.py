@@ -177,9 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     aids = args.assignments or [a.id for a in course.assignments()]
     root = args.root.resolve()
     prepare(root, aids)
-    grade(root, aids, args.jobs)
+    outcomes = grade(root, aids, args.jobs)
     print()
     print(format_table(scores(root)))
+    problems = [o for o in outcomes if not o.ok or o.notes or o.flags]
+    print(f"\n{len(outcomes)} submissions graded; {sum(not o.ok for o in outcomes)} failed to grade.")
+    for o in problems:
+        details = o.reasons + o.notes + [f"flag: {f}" for f in o.flags]
+        print(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(details))
     print(f"\ngradebook: {root / 'gradebook.db'}\ngrades:    {root / 'grades.csv'}\n"
           f"feedback:  {root / 'feedback'}")
     return 0
