@@ -332,8 +332,15 @@ def _same(before: Any, after: Any) -> bool:
     return True
 
 
+class Raised:
+    """What :func:`call` returns when the learner raised the ``expect``-ed exception."""
+
+    def __init__(self, exception: BaseException) -> None:
+        self.exception = exception
+
+
 def call(func: Callable[..., Any], *args: Any, name: str | None = None,
-         forbidden: Iterable[str] = (), **kwargs: Any) -> Any:
+         forbidden: Iterable[str] = (), expect: type | None = None, **kwargs: Any) -> Any:
     """Call the learner's ``func`` the way every hidden test should.
 
     Parameters
@@ -347,11 +354,14 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
         Name shown in messages (default ``func.__name__``).
     forbidden : iterable of str, optional
         Dotted names of library functions that must not be called.
+    expect : exception class, optional
+        An exception the learner's code is supposed to raise: it is returned
+        wrapped in :class:`Raised` instead of failing the check.
 
     Returns
     -------
     object
-        Whatever ``func`` returned.
+        Whatever ``func`` returned (or :class:`Raised`).
 
     Raises
     ------
@@ -368,6 +378,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     from dlmath import integrity
 
     integrity.restore()
+    raised = None
     try:
         spaces = [getattr(func, "__globals__", {})]
         with quiet(), forbid(forbidden, name, spaces, [func]), reference_blocked(), \
@@ -383,13 +394,17 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     except NotImplementedError:
         raise GradingFailure(f"{name} is not implemented yet ({shown} raised NotImplementedError).") from None
     except BaseException as exc:  # SystemExit and KeyboardInterrupt must not end the test run
-        raise GradingFailure(
-            f"{shown} raised {type(exc).__name__}: {exc}") from None
+        if expect is None or not isinstance(exc, expect):
+            raise GradingFailure(
+                f"{shown} raised {type(exc).__name__}: {exc}") from None
+        raised = Raised(exc)
     finally:
         tampered = integrity.restore(report=False)
     if tampered:
         raise GradingFailure(f"{shown} changed {', '.join(tampered[:5])} while it ran; graded "
                              "code must not modify the libraries or helpers the tests use.")
+    if raised is not None:
+        return raised
     for given, original in ((given_args, before[0]), (given_kwargs, before[1])):
         if original is not None and not _same(original, given):
             raise GradingFailure(
@@ -609,15 +624,13 @@ def expect_value_error(func: Callable[..., Any], *args: Any, why: str,
     name = name or getattr(func, "__name__", "function")
     shown = describe_call(name, args, kwargs)
     try:
-        with quiet():
-            result = func(*copy.deepcopy(args), **copy.deepcopy(kwargs))
-    except ValueError:
+        result = call(func, *args, name=name, expect=ValueError, **kwargs)
+    except ShortcutUsed:
+        raise
+    except GradingFailure as failure:
+        raise GradingFailure(f"{shown} should raise ValueError ({why}); instead: {failure}") from None
+    if isinstance(result, Raised):
         return
-    except NotImplementedError:
-        raise GradingFailure(f"{name} is not implemented yet.") from None
-    except Exception as exc:
-        raise GradingFailure(f"{shown} should raise ValueError ({why}), "
-                             f"but raised {type(exc).__name__}: {exc}") from None
     raise GradingFailure(f"{shown} should raise ValueError ({why}), "
                          f"but returned {describe(result)}.")
 
