@@ -369,27 +369,51 @@ def cell_scores(root: Path) -> dict[tuple[str, str, str], float]:
     return {(s, a, g): score for s, a, g, score in rows}
 
 
-def summary(outcomes: list[Outcome]) -> str:
-    """A per-student, per-assignment table of scores and a list of failures."""
-    students = sorted({o.task.student for o in outcomes})
-    aids = sorted({o.task.assignment for o in outcomes})
-    by = {(o.task.student, o.task.assignment): o for o in outcomes}
-    width = max([len(s) for s in students] + [7]) + 2
-    lines = ["student".ljust(width) + "".join(a[:14].rjust(16) for a in aids) + "total".rjust(12)]
+def score_table(cells: dict[tuple[str, str], str | tuple[float, float]],
+                students: list[str] | None = None, label: str = "student") -> str:
+    """A plain-text table, one row per student and one column per assignment.
+
+    Parameters
+    ----------
+    cells : dict
+        ``{(student, assignment): (score, max_score)}``, or a string to show
+        instead (e.g. ``"error"``); a ``(score, max)`` pair may carry a third
+        item, a mark appended to the cell.
+    students : list of str, optional
+        Row order (default: sorted).
+    label : str, optional
+        Heading of the first column.
+
+    Returns
+    -------
+    str
+        The table with a total column.
+    """
+    students = students or sorted({s for s, _ in cells})
+    aids = sorted({a for _, a in cells})
+    width = max([len(s) for s in students] + [len(label)]) + 2
+    lines = [label.ljust(width) + "".join(a[:14].rjust(16) for a in aids) + "total".rjust(14)]
     for s in students:
         got = top = 0.0
-        cells = []
+        row = []
         for a in aids:
-            o = by.get((s, a))
-            if o is None:
-                cells.append("".rjust(16))
+            cell = cells.get((s, a), "")
+            if isinstance(cell, str):
+                row.append(cell.rjust(16))
                 continue
-            if o.score is None:
-                cells.append("error".rjust(16))
-                continue
-            got, top = got + o.score, top + o.max_score
-            cells.append(f"{o.score:g}/{o.max_score:g}{'' if o.ok else '!'}".rjust(16))
-        lines.append(s.ljust(width) + "".join(cells) + f"{got:g}/{top:g}".rjust(12))
+            score, max_score, *mark = cell
+            got, top = got + score, top + max_score
+            row.append((f"{score:g}/{max_score:g}" + "".join(mark)).rjust(16))
+        lines.append(s.ljust(width) + "".join(row) + f"{got:g}/{top:g}".rjust(14))
+    return "\n".join(lines)
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    """A per-student, per-assignment table of scores and a list of failures."""
+    cells = {(o.task.student, o.task.assignment):
+             "error" if o.score is None else (o.score, o.max_score, "" if o.ok else "!")
+             for o in outcomes}
+    lines = [score_table(cells)]
     failed = [o for o in outcomes if not o.ok]
     noted = [o for o in outcomes if o.notes]
     if noted:

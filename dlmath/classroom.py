@@ -148,20 +148,12 @@ def scores(root: Path) -> dict[tuple[str, str], tuple[float, float]]:
 
 
 def format_table(table: dict[tuple[str, str], tuple[float, float]]) -> str:
-    """Return a plain-text table of scores, one row per learner."""
-    learners = sorted({s for s, _ in table}, key=lambda s: list(LEARNERS).index(s)
-                      if s in LEARNERS else len(LEARNERS))
-    aids = sorted({a for _, a in table})
-    width = max(len(s) for s in learners) + 2
-    lines = ["learner".ljust(width) + "".join(a[:14].rjust(16) for a in aids) + "total".rjust(14)]
-    for s in learners:
-        cells, got, top = [], 0.0, 0.0
-        for aid in aids:
-            score, max_score = table.get((s, aid), (0.0, 0.0))
-            got, top = got + score, top + max_score
-            cells.append(f"{score:g}/{max_score:g}".rjust(16))
-        lines.append(s.ljust(width) + "".join(cells) + f"{got:g}/{top:g}".rjust(14))
-    return "\n".join(lines)
+    """Return a plain-text table of scores, one row per learner, in :data:`LEARNERS` order."""
+    from dlmath import batch
+
+    order = list(LEARNERS)
+    learners = sorted({s for s, _ in table}, key=lambda s: order.index(s) if s in order else len(order))
+    return batch.score_table(dict(table), learners, label="learner")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,6 +52,9 @@ __all__ = [
     "assert_gradient",
     "z_for",
     "assert_within_se",
+    "is_number",
+    "global_rng_untouched",
+    "assert_gradients",
 ]
 
 #: Characters of one value shown in a failure message before it is cut.
@@ -417,7 +420,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
 # Comparing results
 # ----------------------------------------------------------------------------
 
-def _is_real_scalar(value: Any) -> bool:
+def is_number(value: Any) -> bool:
     """A plain real number: exact built-in or numpy types only.
 
     Subclasses are refused on purpose: an object that only *claims* to be a
@@ -509,8 +512,8 @@ def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
                 f"entries differ; first at index {where}: expected {e[where]!r}, "
                 f"got {a[where]!r}).\nexpected: {describe(expected)}\nactual:   {describe(actual)}")
         return
-    if _is_real_scalar(expected):
-        if not _is_real_scalar(actual):
+    if is_number(expected):
+        if not is_number(actual):
             raise GradingFailure(f"{call} should return a single number (float), "
                                  f"but returned {describe(actual)} (type {type(actual).__name__}).")
         a = np.float64(actual)
@@ -685,6 +688,34 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
+def assert_gradients(grads: Any, loss: Callable[[dict], float], values: Mapping[str, np.ndarray],
+                     *, call: str, tol: float = 1e-6) -> None:
+    """Check a dict of analytic gradients against central differences of ``loss``.
+
+    Parameters
+    ----------
+    grads : object
+        What the learner's backward function returned; must be a dict with
+        exactly the keys of ``values``.
+    loss : callable
+        ``loss(point) -> float`` for a dict ``point`` with the keys of ``values``;
+        it should use the *reference* forward pass.
+    values : mapping
+        The point of evaluation, key by key.
+    call : str
+        The call that produced ``grads``, for messages.
+    tol : float, optional
+        Largest acceptable :func:`relative_error` per key.
+    """
+    keys = list(values)
+    if type(grads) is not dict or sorted(map(str, grads)) != sorted(keys):
+        raise GradingFailure(f"{call} should return a dict with keys {keys}, "
+                             f"but returned {describe(grads)}.")
+    for key in keys:
+        numeric = numeric_gradient(lambda v, key=key: loss({**values, key: v}), values[key])
+        assert_gradient(grads[key], numeric, what=f"the gradient {key!r} of {call}", tol=tol)
+
+
 def assert_gradient(analytic: Any, numeric: np.ndarray, *, what: str,
                     tol: float = 1e-6) -> None:
     """Fail unless an analytic gradient agrees with a numerical one.
@@ -714,6 +745,37 @@ def assert_gradient(analytic: Any, numeric: np.ndarray, *, what: str,
 # ----------------------------------------------------------------------------
 # Random results
 # ----------------------------------------------------------------------------
+
+@contextlib.contextmanager
+def global_rng_untouched(call: str, hint: str = "") -> Iterator[None]:
+    """Fail if the block moves numpy's global random state (``np.random.*``).
+
+    The contract says randomness comes only from the ``rng`` argument.  The
+    global state is seeded for the block and put back afterwards, so the
+    check neither depends on nor disturbs anything else.
+
+    Parameters
+    ----------
+    call : str
+        The call made inside the block, for the message.
+    hint : str, optional
+        An extra sentence for the message.
+    """
+    saved = np.random.get_state()
+    np.random.seed(20240605)
+    before = np.random.get_state()
+    try:
+        yield
+        after = np.random.get_state()
+    finally:
+        np.random.set_state(saved)
+    same = (before[0] == after[0] and np.array_equal(before[1], after[1])
+            and tuple(before[2:]) == tuple(after[2:]))
+    if not same:
+        raise GradingFailure(
+            f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
+            f"np.random.permutation, ...). Take every random number from the Generator `rng` "
+            f"you are given.{(' ' + hint) if hint else ''}")
 
 def z_for(false_fail: float) -> float:
     """Two-sided normal quantile: ``P(|Z| > z) = false_fail``.
@@ -758,7 +820,7 @@ def assert_within_se(estimate: Any, truth: float, se: float, *, call: str,
     false_fail : float, optional
         Probability that a correct answer fails this check (default 1e-9).
     """
-    if not _is_real_scalar(estimate):
+    if not is_number(estimate):
         raise GradingFailure(f"{call} should return a number, but returned {describe(estimate)}.")
     z = z_for(false_fail)
     value = float(estimate)

@@ -67,3 +67,29 @@ def test_feedback_is_generated_and_teaches(graded_class, assignment):
     partial = (root / "feedback" / "partial" / assignment.id /
                f"{assignment.notebook}.html").read_text(encoding="utf-8")
     assert "GradingFailure" in partial or "AssertionError" in partial
+
+
+def test_answers_that_warn_keep_full_marks(graded_class):
+    """nbgrader zeroes a cell with stderr: an answer whose numpy calls warn must not lose points.
+
+    The ``alternative`` learner's entropy for 06_mle_kl takes ``np.log(0)`` inside
+    ``np.where``: a RuntimeWarning on the way to the right value.
+    """
+    import warnings
+
+    import numpy as np
+
+    from dlmath.variants import load
+
+    a = course.get("06_mle_kl")
+    if a not in course.assignments():
+        pytest.skip("06_mle_kl is not present")
+    code = load(a.module).ALTERNATIVES["entropy"][0]
+    namespace = {"np": np}
+    exec(code, namespace)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        namespace["entropy"](np.array([0.5, 0.5, 0.0]))
+    assert any(issubclass(w.category, RuntimeWarning) for w in caught)
+    score, max_score = _score(graded_class, "alternative", a)
+    assert score == max_score

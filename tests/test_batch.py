@@ -15,10 +15,6 @@ pytestmark = pytest.mark.notebook
 ASSIGNMENTS = ["01_vectors"]
 
 
-def _cell_scores(root):
-    return batch.cell_scores(root)
-
-
 @pytest.fixture(scope="module")
 def two_courses(tmp_path_factory):
     plain = tmp_path_factory.mktemp("plain")
@@ -35,9 +31,9 @@ def two_courses(tmp_path_factory):
 
 def test_batch_scores_equal_sequential_nbgrader(two_courses):
     plain, fast, outcomes = two_courses
-    expected = _cell_scores(plain)
+    expected = batch.cell_scores(plain)
     assert expected, "plain nbgrader recorded nothing"
-    assert _cell_scores(fast) == expected
+    assert batch.cell_scores(fast) == expected
     assert all(o.ok for o in outcomes), [o.reasons for o in outcomes if not o.ok]
 
 

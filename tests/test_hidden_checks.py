@@ -9,6 +9,7 @@ inside nbgrader.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 import pytest
@@ -29,6 +30,12 @@ def _variant_params(kind):
             for label, code in items:
                 params.append(pytest.param(a, function, code, id=f"{a.id}-{function}-{label}"))
     return params
+
+
+@functools.lru_cache(maxsize=None)
+def _results(assignment_id, function, code):
+    """Hidden-check outcomes of one answer (cached: several tests read them)."""
+    return submissions.run_checks(course.get(assignment_id), function, code)
 
 
 def test_checks_cover_every_function(assignment):
@@ -71,8 +78,20 @@ def test_alternative_answer_gets_full_marks(assignment_, function, code):
 
 @pytest.mark.parametrize("assignment_, function, code", _variant_params("MUTANTS"))
 def test_mutant_loses_points(assignment_, function, code):
-    results = submissions.run_checks(assignment_, function, code)
+    results = _results(assignment_.id, function, code)
     assert any(results.values()), f"this wrong {function} passed every hidden check:\n{code}"
+
+
+def test_every_hidden_check_catches_some_mistake(assignment):
+    """No hidden cell is free points: each check fails on at least one typical mistake."""
+    mutants = load_variants(assignment.module).MUTANTS
+    for function, family in load_hidden(assignment.module).CHECKS.items():
+        caught = set()
+        for code in mutants.get(function, {}).values():
+            caught |= {name for name, message in _results(assignment.id, function, code).items()
+                       if message}
+        idle = [check.__name__ for check in family if check.__name__ not in caught]
+        assert not idle, f"no mutant of {function} fails {idle}"
 
 
 def test_every_function_has_mutants(assignment):

@@ -175,10 +175,6 @@ def _labelled(rng):
     return y_true, y_pred
 
 
-def _is_number(value):
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-
-
 def _check_confusion(confusion_rates, y_true, y_pred):
     """One confusion_rates case; an undefined rate reported as a number gets its own message."""
     shown = G.describe_call("confusion_rates", (y_true, y_pred))
@@ -189,7 +185,7 @@ def _check_confusion(confusion_rates, y_true, y_pred):
         for key, denominator in (("type1", "FP + TN, the number of true negatives"),
                                  ("type2", "FN + TP, the number of true positives")):
             value = actual.get(key)
-            if np.isnan(expected[key]) and _is_number(value) and not np.isnan(value):
+            if np.isnan(expected[key]) and G.is_number(value) and not np.isnan(value):
                 raise G.GradingFailure(
                     f"{shown}[{key!r}] returned {float(value)!r}; expected nan. Here the "
                     f"denominator {denominator}, is 0, so the rate is undefined: return "

@@ -106,15 +106,6 @@ def _seeded(seed, kind="default_rng"):
     return np.random.default_rng(seed), _Shown(f"np.random.default_rng({seed})")
 
 
-def _global_state():
-    state = np.random.get_state()
-    return state[0], state[1].copy(), state[2], state[3], state[4]
-
-
-def _same_global_state(a, b):
-    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
-
-
 # ----------------------------------------------------------------------------
 # symbolic_gradient
 # ----------------------------------------------------------------------------
@@ -420,12 +411,9 @@ def _sgd_case(rng):
 def _check_sgd(minibatch_sgd, X, y, kwargs, seed, kind="default_rng", rtol=1e-7):
     rng, shown = _seeded(seed, kind)
     rng_ref, _ = _seeded(seed, kind)
-    before = _global_state()
-    got = G.call(minibatch_sgd, X, y, name="minibatch_sgd", rng=rng, **kwargs)
     call = G.describe_call("minibatch_sgd", _short((X, y)), {**kwargs, "rng": shown})
-    if not _same_global_state(before, _global_state()):
-        _fail(f"{call} changed the global np.random state; draw every random number from "
-              f"the rng argument (rng.permutation(n)), never from np.random.* functions.")
+    with G.global_rng_untouched(call, "Shuffle with rng.permutation(n)."):
+        got = G.call(minibatch_sgd, X, y, name="minibatch_sgd", rng=rng, **kwargs)
     with G.quiet():
         expected = ref.minibatch_sgd(X, y, rng=rng_ref, **kwargs)
     G.assert_matches(got, expected, call=call, rtol=rtol, atol=1e-10)
@@ -452,11 +440,9 @@ def minibatch_sgd_rng(minibatch_sgd):
     y_exact = truth[0] + Xc @ truth[1:]
     kwargs = {"lr": _safe_lr(Xc, 0.1) / 2, "epochs": 400, "batch_size": 8}
     call = G.describe_call("minibatch_sgd", (Xc, y_exact), kwargs)
-    before = _global_state()
-    got = G.call(minibatch_sgd, Xc, y_exact, name="minibatch_sgd", **kwargs)
-    if not _same_global_state(before, _global_state()):
-        _fail(f"{call} (rng=None) changed the global np.random state; rng=None means "
-              f"rng = np.random.default_rng(), not the np.random.* functions.")
+    with G.global_rng_untouched(call + " (rng=None)",
+                                "rng=None means rng = np.random.default_rng(), not np.random.*."):
+        got = G.call(minibatch_sgd, Xc, y_exact, name="minibatch_sgd", **kwargs)
     G.assert_matches(got, truth, call=call + " on noise-free data y = 0.5 + X @ w",
                      rtol=1e-5, atol=1e-5)
     kwargs = {"lr": 0.01, "epochs": 2, "batch_size": 4}

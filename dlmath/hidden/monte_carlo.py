@@ -156,21 +156,17 @@ def _std_band(se, repeat, false_fail=FALSE_FAIL):
     return se * math.sqrt(lo / repeat), se * math.sqrt(hi / (repeat - 1))
 
 
-def _real(value):
-    return G._is_real_scalar(value)
-
-
 def _pair(result, call):
     """``(mean, std)`` as floats, or a failure if ``result`` is not two numbers."""
     if (not isinstance(result, (tuple, list)) or len(result) != 2
-            or not all(_real(v) for v in result)):
+            or not all(G.is_number(v) for v in result)):
         _fail(f"{call} should return a tuple (mean, std) of two numbers, "
               f"but returned {G.describe(result)}.")
     return float(result[0]), float(result[1])
 
 
 def _number(result, call):
-    if not _real(result):
+    if not G.is_number(result):
         _fail(f"{call} should return a single number (float), but returned "
               f"{G.describe(result)} (type {type(result).__name__}).")
     return float(result)
@@ -192,15 +188,6 @@ def _assert_std(std, se, repeat, sample_size, call):
           f"[{low:.4g}, {high:.4g}] with probability 1 - {FALSE_FAIL:g}.{hint}")
 
 
-def _global_state():
-    state = np.random.get_state()
-    return state[0], state[1].copy(), state[2], state[3], state[4]
-
-
-def _same_global_state(a, b):
-    return a[0] == b[0] and np.array_equal(a[1], b[1]) and a[2:] == b[2:]
-
-
 def _seeded(seed, kind="pcg"):
     """A fresh generator and the text that shows how it was made."""
     if kind == "philox":
@@ -210,19 +197,9 @@ def _seeded(seed, kind="pcg"):
 
 
 def _leaves_global_state_alone(func, args, kwargs, call):
-    """Call ``func`` with a seeded global state and fail if that state moved."""
-    saved = np.random.get_state()
-    try:
-        np.random.seed(20240605)
-        before = _global_state()
+    """Call ``func`` and fail if NumPy's global random state moved."""
+    with G.global_rng_untouched(call, "For example rng.uniform(...) or rng.random(...)."):
         G.call(func, *args, **kwargs)
-        after = _global_state()
-    finally:
-        np.random.set_state(saved)
-    if not _same_global_state(before, after):
-        _fail(f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
-              f"np.random.rand, ... ). Take every random number from the Generator `rng` "
-              f"you are given, e.g. rng.uniform(...) or rng.random(...).")
 
 
 @functools.lru_cache(maxsize=None)
