@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Callable
 
 from dlmath import course, nbgrader_api, submissions
-from dlmath.variants import load as load_variants
+from dlmath.submissions import load_variants
 
 DEFAULT_ROOT = course.ROOT / "build" / "classroom"
 

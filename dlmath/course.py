@@ -21,7 +21,7 @@ class Assignment:
         Notebook name without ``.ipynb``, e.g. ``"vectors"``.
     module : str
         Name of its modules in :mod:`dlmath.reference`, :mod:`dlmath.hidden`
-        and :mod:`dlmath.variants`.
+        and ``tests/fixtures/variants``.
     functions : tuple of str
         The graded functions, in notebook order.
     """
@@ -47,7 +47,7 @@ class Assignment:
 #: Every assignment of the curriculum, in teaching order.
 CURRICULUM = (
     Assignment("01_vectors", "vectors", "vectors",
-               ("l1_norm", "l2_norm", "distance", "angle")),
+               ("l1_norm", "l2_norm", "distance", "angle", "pairwise_distances")),
     Assignment("02_matrices", "pseudo_inverse", "matrices",
                ("pinv", "solve_least_squares", "fit_linear_regression", "predict")),
     Assignment("03_gradient_descent", "gradient_descent", "gradient_descent",
@@ -55,19 +55,25 @@ CURRICULUM = (
                 "linear_regression_gd", "minibatch_sgd")),
     Assignment("04_neural_networks", "neural_networks", "neural_networks",
                ("softmax", "relu", "relu_grad", "sigmoid", "sigmoid_grad",
-                "cross_entropy_loss", "mlp_forward", "mlp_gradients")),
+                "tanh", "tanh_grad", "cross_entropy_loss", "mlp_forward", "mlp_gradients")),
     Assignment("05_monte_carlo", "monte_carlo", "monte_carlo",
-               ("monte_carlo_integral", "estimate_pi", "mc_expectation")),
+               ("monte_carlo_integral", "estimate_pi", "mc_expectation",
+                "sample_covariance", "marginal", "conditional", "excess_kurtosis")),
     Assignment("06_mle_kl", "mle_kl", "mle_kl",
                ("gaussian_mle", "categorical_mle", "gaussian_log_likelihood",
-                "entropy", "cross_entropy", "kl_divergence")),
+                "laplace_mle", "sample_means", "entropy", "cross_entropy", "kl_divergence")),
     Assignment("07_bayes", "bayes", "bayes",
                ("posterior", "diagnostic_posterior", "sequential_posterior",
-                "confusion_rates")),
+                "confusion_rates", "beta_binomial_update", "beta_mean_var", "map_estimate")),
     Assignment("08_convolution", "convolution", "convolution",
-               ("conv2d", "conv2d_multichannel", "conv2d_backward")),
+               ("conv2d", "conv2d_multichannel", "conv2d_backward",
+                "max_pool2d", "max_pool2d_backward")),
     Assignment("09_rnn", "rnn", "rnn",
-               ("rnn_forward", "rnn_backward", "clip_by_global_norm")),
+               ("rnn_forward", "rnn_backward", "clip_by_global_norm",
+                "truncated_rnn_backward", "lstm_step_forward", "lstm_step_backward")),
+    Assignment("10_training", "training", "training",
+               ("softmax", "relu", "mlp_forward", "mlp_gradients", "clip_by_global_norm",
+                "init_params", "accuracy", "train_mlp")),
 )
 
 

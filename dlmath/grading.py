@@ -55,6 +55,8 @@ __all__ = [
     "is_number",
     "global_rng_untouched",
     "assert_gradients",
+    "Public",
+    "public",
 ]
 
 #: Characters of one value shown in a failure message before it is cut.
@@ -163,6 +165,68 @@ def describe_call(name: str, args: Sequence[Any] = (),
     parts = [describe(a) for a in args]
     parts += [f"{k}={describe(v)}" for k, v in (kwargs or {}).items()]
     return f"{name}({', '.join(parts)})"
+
+
+# ----------------------------------------------------------------------------
+# Callables handed to the learner
+# ----------------------------------------------------------------------------
+
+class Public:
+    """A callable a hidden check hands to a learner function (``grad``, ``f``, ``sampler``).
+
+    The learner's function runs in another process (the runner), so a
+    callable argument cannot be an arbitrary Python object: it is defined by
+    public source text and plain data, which cross to the runner and are
+    evaluated there with ``np`` (numpy) and ``math`` in scope.  The same text
+    is evaluated here, so the judge can call it too.  Nothing in the text is
+    secret: it is what a failure message shows.
+
+    Parameters
+    ----------
+    source : str
+        A Python expression that evaluates to a callable, e.g.
+        ``"lambda x: A @ x - b"`` or ``"np.cos"``.
+    text : str, optional
+        How the callable is shown in messages (default: ``source``).
+    **data
+        Names the expression uses, bound to plain data (numbers, arrays,
+        lists, dicts).
+
+    Examples
+    --------
+    >>> grad = Public("lambda x: A @ x - b", A=np.eye(2), b=np.ones(2))
+    >>> grad(np.zeros(2))
+    array([-1., -1.])
+    """
+
+    def __init__(self, source: str, text: str | None = None, **data: Any) -> None:
+        self.source = source
+        self.text = text or source
+        self.data = data
+        self._func = evaluate_public(source, data)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._func(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def evaluate_public(source: str, data: Mapping[str, Any]) -> Callable[..., Any]:
+    """Evaluate the source of a :class:`Public` callable (numpy as ``np``, ``math``)."""
+    import math
+
+    namespace = {"np": np, "math": math, "__builtins__": __builtins__}
+    namespace.update(data)
+    func = eval(compile(source, "<public callable>", "eval"), namespace)  # noqa: S307 - our own text
+    if not callable(func):
+        raise TypeError(f"public callable {source!r} is not callable")
+    return func
+
+
+def public(source: str, text: str | None = None, **data: Any) -> Public:
+    """Return ``Public(source, text, **data)``; see :class:`Public`."""
+    return Public(source, text, **data)
 
 
 # ----------------------------------------------------------------------------

@@ -23,6 +23,40 @@ from dlmath.notebooks import grade_id, is_solution as is_solution_cell
 _MARKER = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*$")
 
 
+#: Where the alternative answers and typical mistakes live (test fixtures,
+#: outside the installed package).
+VARIANTS = course.ROOT / "tests" / "fixtures" / "variants"
+
+
+def load_variants(module: str):
+    """Return the fixture module ``tests/fixtures/variants/<module>.py``.
+
+    Parameters
+    ----------
+    module : str
+        The assignment's module name, e.g. ``"vectors"``.
+
+    Returns
+    -------
+    module
+        With the dicts ``ALTERNATIVES`` and ``MUTANTS``.
+    """
+    import importlib.util
+    import sys
+
+    key = f"dlmath_fixture_variants_{module}"
+    if key in sys.modules:
+        return sys.modules[key]
+    path = VARIANTS / f"{module}.py"
+    if not path.exists():
+        raise FileNotFoundError(f"no answer fixtures for {module!r} ({path})")
+    spec = importlib.util.spec_from_file_location(key, path)
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[key] = loaded
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
 def solution_code(source_notebook: Path) -> dict[str, str]:
     """Return the instructor's answer of every solution cell.
 

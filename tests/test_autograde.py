@@ -79,7 +79,7 @@ def test_answers_that_warn_keep_full_marks(graded_class):
 
     import numpy as np
 
-    from dlmath.variants import load
+    from dlmath.submissions import load_variants as load
 
     a = course.get("06_mle_kl")
     if a not in course.assignments():

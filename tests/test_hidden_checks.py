@@ -2,7 +2,7 @@
 
 Everything here runs in-process (no kernel), by calling the checks of
 ``dlmath.hidden`` on the reference, on the source notebook's solutions, on
-alternative correct answers and on typical mistakes from ``dlmath.variants``.
+alternative correct answers and on typical mistakes from ``tests/fixtures/variants``.
 The end-to-end tests in ``test_autograde.py`` prove the same checks work
 inside nbgrader.
 """
@@ -17,7 +17,7 @@ import pytest
 from dlmath import course, submissions
 from dlmath.hidden import load as load_hidden
 from dlmath.reference import __name__ as _ref_pkg  # noqa: F401
-from dlmath.variants import load as load_variants
+from dlmath.submissions import load_variants
 
 
 def _variant_params(kind):
