@@ -27,13 +27,20 @@ _path = os.environ.get("PYTHONPATH", "")
 if COURSE_ROOT not in _path.split(os.pathsep):
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (COURSE_ROOT, _path) if p)
 
-# Grading kernels: notebooks run in the sandboxed "dlmath-grader" kernel
-# (dlmath/sandbox.py) under a memory limit, with process creation blocked.
+# Grading: the learner's notebook runs in the "dlmath-grader" kernel, the
+# *runner*: dlmath/launch.py starts it inside a bubblewrap sandbox as a user of
+# its own (dlmath/isolation.py).  Hidden tests never reach it: the executor
+# runs them here, in the *judge* (dlmath/judge.py).  Every setting below is a
+# traitlet of dlmath.execution.ResilientExecute (see `nbgrader --help-all`).
 os.environ["JUPYTER_PATH"] = os.pathsep.join(
     p for p in (os.path.join(COURSE_ROOT, "dlmath", "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p)
-os.environ.setdefault("DLMATH_GRADER_MEMORY_MB", "3072")  # per kernel
-os.environ.setdefault("DLMATH_GRADER_FILE_MB", "64")      # largest file a kernel may write
 c.Execute.kernel_name = "dlmath-grader"
+c.ResilientExecute.sandbox = os.environ.get("DLMATH_SANDBOX", "auto")  # "bwrap" to require it
+c.ResilientExecute.call_seconds = float(os.environ.get("DLMATH_CALL_SECONDS", "20"))
+c.ResilientExecute.memory_mb = 3072   # address space of the learner's kernel
+c.ResilientExecute.file_mb = 64       # largest file it may write
+c.ResilientExecute.home_mb = 128      # its private writable folder
+c.ResilientExecute.processes = 64     # processes and threads of its user
 
 # autograde: nbgrader's pipeline with an executor that survives kernel deaths
 # and output floods (dlmath/execution.py).

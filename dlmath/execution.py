@@ -22,23 +22,28 @@ that learner scores 0, and it keeps every byte a cell prints.
   without an error gets a ``TestDidNotRun`` error.  Receipts and any other
   result a grade cell displays are removed before nbgrader scores the cell,
   so no learner code can fake nbgrader's partial-credit output either.
-* **Clean slate.**  Each grade cell starts with :data:`dlmath.integrity.PRELUDE`,
-  which puts back whatever learner code monkeypatched since the kernel
-  started (see :mod:`dlmath.integrity`).
+* **Judge and runner.**  The kernel is the *runner*: it executes the
+  learner's cells in a sandbox (:mod:`dlmath.launch`, :mod:`dlmath.isolation`).
+  The hidden regions of test cells never reach it: :mod:`dlmath.judge` runs
+  them in this process, calling the learner's functions through the runner
+  with plain data, and this executor writes their outcome into the cell.
 """
 
 from __future__ import annotations
 
 import copy
+import os
 import secrets
+import shutil
+import tempfile
 
 import nbformat
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
-from traitlets import Integer
+from traitlets import Enum, Float, Integer
 
-from dlmath import integrity
+from dlmath import judge, launch, runner
 from dlmath import notebooks as nbs
 
 _KEEP_CHARS = 2000
@@ -68,13 +73,52 @@ def _shorten(msg: dict) -> dict:
     return msg
 
 
+def _has_code(source: str) -> bool:
+    """Whether a cell has anything but blank lines and comments."""
+    return any(line.strip() and not line.strip().startswith("#") for line in source.splitlines())
+
+
 def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
                                   traceback=[f"{ename}: {evalue}"])
 
 
+class KernelChannel(judge.Channel):
+    """Requests to the runner as silent executions in its kernel."""
+
+    def __init__(self, executor: "ResilientExecute", index: int) -> None:
+        self.executor = executor
+        self.index = index
+
+    def send(self, text: str, timeout: float) -> str:
+        ex = self.executor
+        cell = nbformat.v4.new_code_cell(f"{runner.SERVER}.serve({text!r})")
+        original = ex.nb.cells[self.index]
+        saved = ex.timeout, ex.interrupt_on_timeout
+        ex.timeout, ex.interrupt_on_timeout = int(timeout) + 1, False
+        ex._raw_output = True
+        try:
+            ex.execute_cell(cell, self.index, store_history=False)
+        except CellTimeoutError:
+            ex.runner_lost = f"did not finish within {int(timeout)} seconds"
+            raise judge.RunnerLost(ex.runner_lost) from None
+        except DeadKernelError:
+            ex.runner_lost = "the kernel died"
+            raise judge.RunnerLost(ex.runner_lost) from None
+        finally:
+            ex.timeout, ex.interrupt_on_timeout = saved
+            ex._raw_output = False
+            ex.nb.cells[self.index] = original
+        for out in cell.outputs:
+            data = out.get("data") or {}
+            reply = data.get(runner.REPLY_MIME)
+            if isinstance(reply, dict) and isinstance(reply.get("wire"), str):
+                return reply["wire"]
+        return ""
+
+
 class ResilientExecute(Execute):
-    """nbgrader's ``Execute`` that survives kernel deaths and output floods."""
+    """nbgrader's ``Execute`` with a sandboxed runner, a judge, and survival."""
 
     max_output_bytes = Integer(
         200_000, help="Output a cell may produce before further output is dropped."
@@ -83,6 +127,47 @@ class ResilientExecute(Execute):
     max_restarts = Integer(
         8, help="Kernel deaths after which the rest of the notebook is not run."
     ).tag(config=True)
+
+    call_seconds = Float(
+        20.0, help="Seconds one call of a learner function from a hidden check may take; "
+                   "the judge interrupts and replaces the runner after that."
+    ).tag(config=True)
+
+    sandbox = Enum(
+        ["auto", "bwrap", "none"], "auto",
+        help="How the learner's kernel is isolated: 'bwrap' requires bubblewrap (grading "
+             "fails without it), 'auto' uses it where it can start and otherwise runs "
+             "unsandboxed (reported in the batch summary), 'none' never sandboxes."
+    ).tag(config=True)
+
+    memory_mb = Integer(3072, help="Address space of the learner's kernel, MiB (0: none).").tag(config=True)
+    cpu_seconds = Integer(600, help="CPU seconds of the learner's kernel (0: none).").tag(config=True)
+    processes = Integer(64, help="Processes and threads of the learner's kernel user.").tag(config=True)
+    file_mb = Integer(64, help="Largest file the learner's kernel may write, MiB.").tag(config=True)
+    home_mb = Integer(128, help="Size of the learner's private writable folder, MiB.").tag(config=True)
+
+    _raw_output = False
+    runner_lost = ""
+
+    def create_kernel_manager(self):
+        """A kernel manager whose kernel talks over Unix sockets in a folder of its own."""
+        km = super().create_kernel_manager()
+        folder = tempfile.mkdtemp(prefix="dlmath-run-")
+        os.chmod(folder, 0o755)
+        self._run_dirs = getattr(self, "_run_dirs", []) + [folder]
+        km.transport = "ipc"
+        km.ip = os.path.join(folder, "kernel")
+        settings = {"sandbox": self.sandbox, "memory_mb": self.memory_mb,
+                    "cpu_seconds": self.cpu_seconds, "processes": self.processes,
+                    "file_mb": self.file_mb, "home_mb": self.home_mb}
+        for key, value in settings.items():
+            os.environ[launch.ENV[key]] = str(value)
+        return km
+
+    def _remove_run_dirs(self) -> None:
+        for folder in getattr(self, "_run_dirs", []):
+            shutil.rmtree(folder, ignore_errors=True)
+        self._run_dirs = []
 
     def preprocess(self, nb, resources=None, km=None):
         """Execute every cell, restarting the kernel where it dies."""
@@ -114,9 +199,16 @@ class ResilientExecute(Execute):
                 deaths += 1
                 killers.add(current)
                 if not replaying:
-                    cells[current].outputs.append(_error(
-                        "KernelDied", "the kernel died while running this cell (os._exit, a "
-                        "crash, or the memory limit); grading went on in a fresh kernel"))
+                    if self.runner_lost:
+                        note = (f"a call of your function {self.runner_lost}; the grader "
+                                f"stopped the kernel and went on in a fresh one")
+                        if not any(o.output_type == "error" for o in cells[current].outputs):
+                            cells[current].outputs.append(_error("GradingFailure", note))
+                        self.runner_lost = ""
+                    else:
+                        cells[current].outputs.append(_error(
+                            "KernelDied", "the kernel died while running this cell (os._exit, "
+                            "a crash, or the memory limit); grading went on in a fresh kernel"))
                     start = current + 1
                 if deaths > self.max_restarts:
                     for cell in cells[start:]:
@@ -124,27 +216,48 @@ class ResilientExecute(Execute):
                             cell.outputs = [_error("NotRun", "not run: the kernel died too often")]
                     break
         self.set_widgets_metadata()
+        self._remove_run_dirs()
         return self.nb, self.resources
 
     def preprocess_cell(self, cell, resources, index):
-        """Run one cell; grade cells must hand back their receipt."""
+        """Run one cell: public code in the runner, hidden regions in the judge."""
         if not nbs.is_test(cell):
             return super().preprocess_cell(cell, resources, index)
-        token = f"dlmath-receipt-{secrets.token_hex(12)}"
         original = cell.source
-        cell.source = f"{integrity.PRELUDE}\n{original}\n{token!r}"
-        try:
-            super().preprocess_cell(cell, resources, index)
-        finally:
-            cell.source = original
-        results = [o for o in cell.outputs if o.output_type == "execute_result"]
-        receipt = any(token in str(o.get("data", {}).get("text/plain", "")) for o in results)
-        cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
-        errored = any(o.output_type == "error" for o in cell.outputs)
-        if not receipt and not errored:
-            cell.outputs.append(_error(
-                "TestDidNotRun", "this test cell did not run to its end (was it rewritten, "
-                "blanked or interrupted by code in the notebook?)"))
+        public, regions = judge.split_hidden(original)
+        cell.outputs = []
+        if _has_code(public):
+            token = f"dlmath-receipt-{secrets.token_hex(12)}"
+            cell.source = f"{public}\n{token!r}"
+            try:
+                super().preprocess_cell(cell, resources, index)
+            finally:
+                cell.source = original
+            cell = self.nb.cells[index]
+            results = [o for o in cell.outputs if o.output_type == "execute_result"]
+            receipt = any(token in str(o.get("data", {}).get("text/plain", "")) for o in results)
+            cell.outputs = [o for o in cell.outputs if o.output_type != "execute_result"]
+            errored = any(o.output_type == "error" for o in cell.outputs)
+            if not receipt and not errored:
+                cell.outputs.append(_error(
+                    "TestDidNotRun", "this test cell did not run to its end (was it rewritten, "
+                    "blanked or interrupted by code in the notebook?)"))
+            if errored or not receipt:
+                return cell, self.resources
+        learner_code = [c.source for c in self.nb.cells
+                        if c.cell_type == "code" and not nbs.is_test(c)]
+        for code in regions:
+            try:
+                verdict = judge.run_hidden(code, KernelChannel(self, index), learner_code,
+                                           self.call_seconds)
+            except judge.RunnerLost:
+                cell.outputs.append(_error(
+                    "GradingFailure", f"a call of your function {self.runner_lost}; the grader "
+                                      f"stopped the kernel and goes on in a fresh one"))
+                raise DeadKernelError("runner lost") from None
+            if verdict is not None:
+                cell.outputs.append(_error(*verdict))
+                break
         return cell, self.resources
 
     @staticmethod
@@ -154,6 +267,8 @@ class ResilientExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep at most :attr:`max_output_bytes` of a cell's stdout and displays."""
+        if self._raw_output:  # the runner's reply to the judge: kept whole, never shown
+            return super().output(outs, msg, display_id, cell_index)
         used = self._out_bytes.get(cell_index, 0) + _size(msg)
         self._out_bytes[cell_index] = used
         if used <= self.max_output_bytes:

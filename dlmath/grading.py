@@ -25,7 +25,9 @@ message is what the learner reads in the feedback.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import copy
+import functools
 import importlib
 import os
 import sys
@@ -436,6 +438,9 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
         If ``func`` raised, called a forbidden function, or changed an input.
     """
     name = name or getattr(func, "__name__", "function")
+    if is_remote(func):
+        return remote_calls(func, [(args, kwargs)], name=name, forbidden=forbidden,
+                            expect=expect)[0]()
     given_args = copy.deepcopy(args)
     given_kwargs = copy.deepcopy(kwargs)
     before = (_snapshot(given_args), _snapshot(given_kwargs))
@@ -478,6 +483,92 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
                 f"{shown} modified its input in place; graded functions must "
                 f"leave their arguments unchanged (copy them first).")
     return result
+
+
+#: While :func:`global_rng_untouched` is active: one flag per remote call,
+#: True when the runner saw numpy's global random state move.
+_WATCH_RNG: "contextvars.ContextVar[list | None]" = contextvars.ContextVar("dlmath_watch_rng",
+                                                                           default=None)
+
+
+def is_remote(func: Any) -> bool:
+    """Whether ``func`` is a learner function living in the runner (see :mod:`dlmath.judge`)."""
+    return getattr(type(func), "__dlmath_remote__", False) is True
+
+
+class LearnerRaised(Exception):
+    """An exception the learner's code raised in the runner (its name and message)."""
+
+    def __init__(self, type_name: str, message: str, mro: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.type_name = type_name
+        self.mro = list(mro)
+
+
+def remote_calls(func: Any, cases: Sequence[tuple[tuple, dict]], *, name: str,
+                 forbidden: Iterable[str] = (), expect: type | None = None
+                 ) -> list[Callable[[], Any]]:
+    """Run ``cases`` of a runner-side learner function in one round trip.
+
+    Returns one function per case that returns the result (or
+    :class:`Raised`) or raises :class:`GradingFailure` exactly as
+    :func:`call` would, so a check fails at the first wrong case in order.
+    """
+    from dlmath import judge
+
+    forbidden = list(forbidden)
+    found = func.shortcuts(forbidden) if forbidden else []
+    if found:
+        raise ShortcutUsed(
+            f"{name} must not use {found[0]}: this exercise asks you to compute the result "
+            f"yourself (see the 'no shortcut' note).")
+    watch = _WATCH_RNG.get()
+    calls = [judge.Call(tuple(copy.deepcopy(a)), dict(copy.deepcopy(k))) for a, k in cases]
+    outcomes = func.run(calls, forbidden=forbidden, global_rng=watch is not None)
+    settlers = []
+    for (args, kwargs), sent, outcome in zip(cases, calls, outcomes):
+        if watch is not None:
+            watch.append(outcome.global_rng_changed)
+        judge.adopt_generators(outcome, sent)
+        for label, value in (list(enumerate(args)) + list(kwargs.items())):
+            if isinstance(value, np.random.Generator):
+                final = sent.args[label] if isinstance(label, int) else sent.kwargs[label]
+                value.bit_generator.state = final.bit_generator.state
+        settlers.append(functools.partial(_settle, outcome, name,
+                                          describe_call(name, args, kwargs), expect))
+    return settlers
+
+
+def _settle(outcome: Any, name: str, shown: str, expect: type | None) -> Any:
+    status = outcome.status
+    if status == "undefined":
+        raise GradingFailure(f"{name} is not defined: run the cell that defines it, "
+                             f"and keep its name as the exercise gives it.")
+    if status == "not_callable":
+        raise GradingFailure(f"{name} is not a function (it is a {outcome.type}).")
+    if status == "timeout":
+        raise GradingFailure(f"{shown} did not finish within {CALL_SECONDS} seconds "
+                             "(an endless loop, or far too slow).")
+    if status == "shortcut":
+        raise ShortcutUsed(f"{name} must not call {outcome.message}: this exercise asks you to "
+                           f"compute the result yourself (see the 'no shortcut' note).")
+    if status == "raised":
+        if "NotImplementedError" in outcome.mro:
+            raise GradingFailure(f"{name} is not implemented yet ({shown} raised "
+                                 f"NotImplementedError).")
+        if expect is not None and expect.__name__ in outcome.mro:
+            return Raised(LearnerRaised(outcome.type, outcome.message, outcome.mro))
+        raise GradingFailure(f"{shown} raised {outcome.type}: {outcome.message}")
+    if status == "unencodable":
+        raise GradingFailure(f"{shown} returned a {outcome.type}, which is not a number, an "
+                             f"array, or a list, tuple or dict of them.")
+    if status != "returned":
+        raise GradingFailure(f"{shown}: {outcome.message or 'no answer from the kernel'}")
+    if outcome.mutated:
+        raise GradingFailure(
+            f"{shown} modified its input in place; graded functions must "
+            f"leave their arguments unchanged (copy them first).")
+    return outcome.result
 
 
 # ----------------------------------------------------------------------------
@@ -660,6 +751,12 @@ def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
     cases = [_as_args(case) for case in cases]
     with quiet():  # all reference results first: no shortcut is blocked for the reference
         expected = [reference(*copy.deepcopy(a), **copy.deepcopy(k)) for a, k in cases]
+    if is_remote(func):  # every case in one round trip to the runner
+        settle = remote_calls(func, cases, name=name, forbidden=forbidden)
+        for (args, kwargs), want, result in zip(cases, expected, settle):
+            assert_matches(result(), want, call=describe_call(name, args, kwargs),
+                           rtol=rtol, atol=atol)
+        return
     # One scan for aliases of the forbidden functions covers every call.
     with forbid(forbidden, name, [getattr(func, "__globals__", {})], [func]):
         for (args, kwargs), want in zip(cases, expected):
@@ -828,14 +925,17 @@ def global_rng_untouched(call: str, hint: str = "") -> Iterator[None]:
     saved = np.random.get_state()
     np.random.seed(20240605)
     before = np.random.get_state()
+    token = _WATCH_RNG.set([])
     try:
         yield
         after = np.random.get_state()
+        remote_changed = any(_WATCH_RNG.get())
     finally:
+        _WATCH_RNG.reset(token)
         np.random.set_state(saved)
     same = (before[0] == after[0] and np.array_equal(before[1], after[1])
             and tuple(before[2:]) == tuple(after[2:]))
-    if not same:
+    if not same or remote_changed:
         raise GradingFailure(
             f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
             f"np.random.permutation, ...). Take every random number from the Generator `rng` "
