@@ -54,6 +54,10 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 
+# The executor's record of what happened (events, isolation) survives the
+# metadata clean-up, for the batch summary.
+c.ClearMetadataPreprocessor.preserve_nb_metadata_mask = {("language_info", "name"), ("dlmath",)}
+
 # generate_solution: keep solutions, drop the hidden tests (they stay secret
 # and reusable for the next cohort), then execute so outputs and plots show.
 c.GenerateSolution.preprocessors = [

@@ -66,6 +66,7 @@ class Outcome:
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    isolation: dict | None = None
 
 
 def db_url(root: Path) -> str:
@@ -144,16 +145,17 @@ def stage(root: Path, task: Task):
 
 
 def grading_events(root: Path, task: Task) -> tuple[list[str], list[str]]:
-    """Read what the grader reported inside the autograded notebook.
+    """Read the events the executor recorded in the autograded notebook.
+
+    The executor (:mod:`dlmath.execution`) writes them to
+    ``nb.metadata["dlmath"]["events"]``; nothing here reads cell outputs.
 
     Returns
     -------
     notes, flags : list of str
-        Kernel deaths and cut output (notes); restored monkeypatching and
-        test cells that did not run to their end (flags).
+        What went wrong while grading (notes) and what needs the
+        instructor's eye (flags).
     """
-    from dlmath import integrity
-
     a = course.get(task.assignment)
     path = Path(root) / "autograded" / task.student / task.assignment / f"{a.notebook}.ipynb"
     notes: list[str] = []
@@ -161,22 +163,23 @@ def grading_events(root: Path, task: Task) -> tuple[list[str], list[str]]:
     if not path.exists():
         return notes, flags
     nb = nbformat.read(str(path), as_version=4)
-    for cell in nb.cells:
-        where = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or cell.get("id")
-        for out in cell.get("outputs", []):
-            text = str(out.get("text", ""))
-            if out.get("ename") == "KernelDied":
-                notes.append(f"kernel died in cell {where}; grading went on")
-            elif out.get("ename") == "TestDidNotRun":
-                flags.append(f"test cell {where} did not run to its end")
-            elif "did not finish within" in str(out.get("evalue", "")) or out.get("ename") == "CellTimeoutError":
-                notes.append(f"cell {where} ran out of time")
-            if integrity.MARK in text:
-                line = next(l for l in text.splitlines() if integrity.MARK in l)
-                flags.append(f"before cell {where}: {line.strip()}")
-            if "[output cut by the grader" in text:
-                notes.append(f"output of cell {where} was cut")
+    for event in nb.metadata.get("dlmath", {}).get("events", []):
+        kind, where = event.get("kind"), event.get("cell")
+        text = f"cell {where}: {event.get('message')}" if where else str(event.get("message"))
+        if kind in ("test_did_not_run",):
+            flags.append(text)
+        elif kind != "not_isolated":
+            notes.append(text)
     return notes, flags
+
+
+def isolation_of(root: Path, task: Task) -> dict | None:
+    """The runner's isolation as the executor recorded it (None if unknown)."""
+    a = course.get(task.assignment)
+    path = Path(root) / "autograded" / task.student / task.assignment / f"{a.notebook}.ipynb"
+    if not path.exists():
+        return None
+    return nbformat.read(str(path), as_version=4).metadata.get("dlmath", {}).get("isolation")
 
 
 def register_students(root: Path, tasks: list[Task]) -> None:
@@ -230,6 +233,7 @@ def grade_one(grader, root: Path, task: Task) -> Outcome:
         events = grading_events(root, task)
         outcome.notes += events[0]
         outcome.flags += events[1]
+        outcome.isolation = isolation_of(root, task)
         with Gradebook(db_url(root), "dlmath") as gb:
             try:
                 sub = gb.find_submission(task.assignment, task.student)
@@ -413,7 +417,18 @@ def summary(outcomes: list[Outcome]) -> str:
     cells = {(o.task.student, o.task.assignment):
              "error" if o.score is None else (o.score, o.max_score, "" if o.ok else "!")
              for o in outcomes}
-    lines = [score_table(cells)]
+    lines = []
+    bare = [o for o in outcomes if o.isolation and not o.isolation.get("sandboxed")]
+    if bare:
+        why = bare[0].isolation.get("how", "")
+        lines += ["=" * 78,
+                  f"WARNING: {len(bare)} of {len(outcomes)} submissions were graded WITHOUT a "
+                  f"sandbox ({why}).",
+                  "Their code could read and write anything the grader can; grades were still "
+                  "decided by the judge.",
+                  "Install bubblewrap and grade as root to isolate it (see the README).",
+                  "=" * 78, ""]
+    lines.append(score_table(cells))
     failed = [o for o in outcomes if not o.ok]
     noted = [o for o in outcomes if o.notes]
     if noted:

@@ -43,7 +43,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Enum, Float, Integer
 
-from dlmath import judge, launch, runner
+from dlmath import isolation, judge, launch, runner
 from dlmath import notebooks as nbs
 
 _KEEP_CHARS = 2000
@@ -149,6 +149,22 @@ class ResilientExecute(Execute):
     _raw_output = False
     runner_lost = ""
 
+    def event(self, kind: str, cell_index: int | None, message: str) -> None:
+        """Record what happened for the batch summary (``nb.metadata['dlmath']['events']``)."""
+        where = None
+        if cell_index is not None and 0 <= cell_index < len(self.nb.cells):
+            meta = self.nb.cells[cell_index].get("metadata", {}).get("nbgrader", {})
+            where = meta.get("grade_id") or self.nb.cells[cell_index].get("id")
+        self.nb.metadata.setdefault("dlmath", {}).setdefault("events", []).append(
+            {"kind": kind, "cell": where, "message": message})
+
+    def isolation_status(self) -> dict:
+        """Whether the learner's kernel runs sandboxed, and with what."""
+        ok, why = isolation.available()
+        sandboxed = ok and self.sandbox != "none"
+        return {"sandboxed": sandboxed,
+                "how": why if sandboxed else (why if not ok else "sandbox = 'none'")}
+
     def create_kernel_manager(self):
         """A kernel manager whose kernel talks over Unix sockets in a folder of its own."""
         km = super().create_kernel_manager()
@@ -173,6 +189,10 @@ class ResilientExecute(Execute):
         """Execute every cell, restarting the kernel where it dies."""
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
+        self.nb.metadata["dlmath"] = {"isolation": self.isolation_status(), "events": []}
+        if not self.nb.metadata["dlmath"]["isolation"]["sandboxed"]:
+            self.event("not_isolated", None, "the learner's code ran WITHOUT a sandbox: "
+                       + self.nb.metadata["dlmath"]["isolation"]["how"])
         self._check_assign_resources(resources)
         self._out_bytes: dict[int, int] = {}
         self._cut: set[int] = set()
@@ -204,13 +224,17 @@ class ResilientExecute(Execute):
                                 f"stopped the kernel and went on in a fresh one")
                         if not any(o.output_type == "error" for o in cells[current].outputs):
                             cells[current].outputs.append(_error("GradingFailure", note))
+                        self.event("timeout", current, note)
                         self.runner_lost = ""
                     else:
                         cells[current].outputs.append(_error(
                             "KernelDied", "the kernel died while running this cell (os._exit, "
                             "a crash, or the memory limit); grading went on in a fresh kernel"))
+                        self.event("kernel_died", current, "the kernel died; grading went on")
                     start = current + 1
                 if deaths > self.max_restarts:
+                    self.event("gave_up", start, f"the kernel died {deaths} times; the rest "
+                               "of the notebook was not run")
                     for cell in cells[start:]:
                         if cell.cell_type == "code":
                             cell.outputs = [_error("NotRun", "not run: the kernel died too often")]
@@ -242,6 +266,8 @@ class ResilientExecute(Execute):
                 cell.outputs.append(_error(
                     "TestDidNotRun", "this test cell did not run to its end (was it rewritten, "
                     "blanked or interrupted by code in the notebook?)"))
+                self.event("test_did_not_run", index, "the visible part of this test cell did "
+                           "not run to its end")
             if errored or not receipt:
                 return cell, self.resources
         learner_code = [c.source for c in self.nb.cells
@@ -278,6 +304,7 @@ class ResilientExecute(Execute):
         if droppable:
             if cell_index not in self._cut:
                 self._cut.add(cell_index)
+                self.event("output_cut", cell_index, f"output cut after {self.max_output_bytes} bytes")
                 outs.append(nbformat.v4.new_output(
                     "stream", name="stdout",
                     text=f"\n[output cut by the grader after {self.max_output_bytes} bytes]\n"))

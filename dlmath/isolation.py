@@ -128,7 +128,8 @@ def _ancestors(path: str) -> list[str]:
 
 
 def command(kernel_argv: list[str], *, submission: Path, sockets: Path, uid: int,
-            limits: Limits = Limits(), env: dict[str, str] | None = None) -> list[str]:
+            limits: Limits = Limits(), env: dict[str, str] | None = None,
+            quiet: bool = True) -> list[str]:
     """The command that runs ``kernel_argv`` inside the sandbox.
 
     Parameters
@@ -146,6 +147,9 @@ def command(kernel_argv: list[str], *, submission: Path, sockets: Path, uid: int
         Resource limits.
     env : dict, optional
         The kernel's whole environment (the grader's is not inherited).
+    quiet : bool, optional
+        Send the kernel's own stdout and stderr (not the notebook's outputs,
+        which travel over its sockets) to ``/dev/null``.
 
     Returns
     -------
@@ -191,6 +195,6 @@ def command(kernel_argv: list[str], *, submission: Path, sockets: Path, uid: int
         cmd.append(f"--nproc={limits.processes}")
     if limits.file_mb:
         cmd.append(f"--fsize={limits.file_mb * 1024 * 1024}")
-    script = f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; exec "$@" >/dev/null 2>&1'
+    script = f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; exec "$@"' + (" >/dev/null 2>&1" if quiet else "")
     cmd += ["--", "/bin/sh", "-c", script, "dlmath-runner"] + list(kernel_argv)
     return cmd

@@ -24,7 +24,9 @@ from dlmath import notebooks as nbs
 pytestmark = pytest.mark.notebook
 
 A = course.get("01_vectors")
-FULL = 18
+FULL = sum(float(c.metadata.nbgrader.get("points", 0)) for c in nbs.read(A.release()).cells
+           if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+ROOT = str(course.ROOT)
 #: Short limits so endless loops cost seconds, not minutes.
 OVERRIDES = {"Execute__timeout": 8}
 CALL_SECONDS = "3"
@@ -119,6 +121,95 @@ HOSTILE = {
 }
 
 
+#: Attacks on the grader itself (issue: grading decided outside the learner's
+#: process).  Each must score no more than its control twin on the function it
+#: cheats on, and leave everyone else's grades and files alone.
+REACH_REFERENCE = f'''
+def l1_norm(x):
+    import glob, json, gc, sys
+    for name in ("dlmath.reference.vectors",):
+        try:
+            module = __import__(name, fromlist=["l1_norm"])
+            return module.l1_norm(x)
+        except Exception:
+            pass
+    for obj in gc.get_objects():  # the reference's function object, anywhere in memory
+        if callable(obj) and getattr(obj, "__module__", "") == "dlmath.reference.vectors":
+            return obj(x)
+    for path in glob.glob("{ROOT}/dlmath/reference/*.py") + glob.glob("{ROOT}/tests/fixtures/variants/*.py"):
+        namespace = {{}}
+        exec(open(path).read(), namespace)
+        if "l1_norm" in namespace:
+            return namespace["l1_norm"](x)
+    for path in glob.glob("{ROOT}/solutions/*/*.ipynb"):
+        for cell in json.load(open(path))["cells"]:
+            if "def l1_norm" in "".join(cell["source"]):
+                namespace = {{"np": __import__("numpy")}}
+                exec("".join(cell["source"]), namespace)
+                return namespace["l1_norm"](x)
+    return 0.0
+'''
+
+ATTACKS = {
+    "reads_grader_frames": _with(l1_norm=(
+        "import sys\ndef l1_norm(x):\n    frame = sys._getframe(1)\n    while frame is not None:\n"
+        "        for key in ('want', 'expected', 'e'):\n"
+        "            if key in frame.f_locals:\n                return frame.f_locals[key]\n"
+        "        frame = frame.f_back\n    return 0.0\n")),
+    "traces_the_checks": _with(l1_norm=WRONG_L1 + (
+        "import sys, threading\ndef _tracer(frame, event, arg):\n"
+        "    if frame.f_code.co_name in ('assert_matches', 'check_cases', 'call', '_settle'):\n"
+        "        frame.f_locals.update(expected=arg)\n    return _tracer\n"
+        "sys.settrace(_tracer); sys.setprofile(_tracer); threading.settrace(_tracer)\n")),
+    "reaches_the_reference": _with(l1_norm=REACH_REFERENCE),
+    "forges_runner_replies": _with(l1_norm=WRONG_L1 + (
+        "import json\nclass _Forger:\n    def serve(self, text):\n"
+        "        request = json.loads(text)\n"
+        "        replies = [{'status': 'returned', 'result': {'$float': 'nan'}, 'mutated': []}"
+        " for _ in request['calls']]\n"
+        "        display({'application/vnd.dlmath.reply+json': {'wire': json.dumps("
+        "{'id': request['id'], 'replies': replies})}}, raw=True)\n"
+        "__dlmath_runner__ = _Forger()\n")),
+    "patches_session_send": _with(l1_norm=WRONG_L1 + (
+        "_k = get_ipython().kernel\n_send = _k.session.send\n"
+        "def _quiet(stream, msg_or_type, content=None, *a, **k):\n"
+        "    if isinstance(content, dict) and content.get('status') == 'error':\n"
+        "        content = {'status': 'ok', 'execution_count': 1, 'user_expressions': {}, 'payload': []}\n"
+        "    if msg_or_type == 'error':\n        return None\n"
+        "    return _send(stream, msg_or_type, content, *a, **k)\n_k.session.send = _quiet\n")),
+    "patches_builtins_namespace": _with(l1_norm=WRONG_L1 + (
+        "import builtins\nclass _B(dict):\n    pass\n"
+        "get_ipython().user_ns['__builtins__'] = _B(vars(builtins), AssertionError=Exception)\n")),
+}
+
+#: Attacks on other students and on the machine; they must change nothing outside.
+DESTRUCTIVE = {
+    "writes_gradebook": _with(l1_norm=WRONG_L1 + (
+        "import glob, sqlite3\nfor path in glob.glob('/tmp/**/gradebook.db', recursive=True) + "
+        f"glob.glob('{ROOT}/**/gradebook.db', recursive=True):\n"
+        "    try:\n        c = sqlite3.connect(path)\n"
+        "        c.execute('update grade set manual_score = 99'); c.commit()\n"
+        "    except Exception:\n        pass\n")),
+    "vandalises_files": _with(l1_norm=WRONG_L1 + (
+        "import glob, os\n"
+        f"for path in glob.glob('{ROOT}/dlmath/hidden/*.py') + glob.glob('/tmp/**/submitted/**/*.ipynb', recursive=True):\n"
+        "    try:\n        open(path, 'w').write('')\n    except Exception:\n        pass\n")),
+    "late_child": _with(l1_norm=WRONG_L1 + (
+        "import _posixsubprocess, os, sys\n"
+        "try:\n    _posixsubprocess.fork_exec([sys.executable, '-c', 'import time, glob, sqlite3\\n"
+        "time.sleep(3)\\nfor p in glob.glob(\"/tmp/**/gradebook.db\", recursive=True):\\n"
+        "    sqlite3.connect(p).execute(\"update grade set manual_score = 99\").connection.commit()'],"
+        " [sys.executable.encode()], True, (), None, None, -1, -1, -1, -1, -1, -1, *os.pipe(), "
+        "False, False, False, None, None, None, -1, None, False)\nexcept Exception:\n    pass\n")),
+    "fills_the_disk": _with(l1_norm=WRONG_L1 + (
+        "try:\n    with open('filler.bin', 'wb') as f:\n        for _ in range(4096):\n"
+        "            f.write(b'x' * (1 << 20))\nexcept OSError:\n    pass\n")),
+    "kills_its_parent": _with(l1_norm=WRONG_L1 + (
+        "import os, signal\nfor pid in (os.getppid(), 1, -1):\n"
+        "    try:\n        os.kill(pid, signal.SIGKILL)\n    except Exception:\n        pass\n")),
+}
+
+
 def _write(root, student, nb):
     submissions.write(nb, root / "submitted" / student / A.id / f"{A.notebook}.ipynb")
 
@@ -201,8 +292,16 @@ def graded(tmp_path_factory):
     for function in controls:
         _write(root, f"control_without_{function}",
                submissions.fill(A.release(root), _with(**{function: _stub(function)})))
-    for student, answers in HARMLESS.items():
+    for student, answers in {**HARMLESS, **ATTACKS, **DESTRUCTIVE}.items():
         _write(root, student, submissions.fill(A.release(root), answers))
+    # a numpy.py handed in beside the notebook, and a kernel restart so it would be imported
+    shadow = root / "submitted" / "shadows_numpy" / A.id
+    _write(root, "shadows_numpy", submissions.fill(A.release(root), _with(
+        l1_norm=WRONG_L1 + "import os, sys\nif 'restarted' not in os.listdir('.'):\n"
+                           "    open('restarted', 'w').close(); os._exit(1)\n")))
+    (shadow / "numpy.py").write_text("def isclose(*a, **k):\n    return True\n"
+                                     "allclose = isclose\n")
+    hidden_files = {p: p.read_bytes() for p in (course.ROOT / "dlmath" / "hidden").glob("*.py")}
     expected = _structure_cases(root)
     os.environ["DLMATH_CALL_SECONDS"] = CALL_SECONDS
     try:
@@ -210,11 +309,14 @@ def graded(tmp_path_factory):
                              overrides=OVERRIDES)
     finally:
         os.environ.pop("DLMATH_CALL_SECONDS", None)
-    return root, {o.task.student: o for o in outcomes}, expected
+    import time
+
+    time.sleep(4)  # a late child would act now
+    return root, {o.task.student: o for o in outcomes}, expected, hidden_files
 
 
 def test_the_batch_finishes_and_records_everyone(graded):
-    _, by_student, _ = graded
+    _, by_student, *_ = graded
     assert all(o.ok for o in by_student.values()), \
         {s: o.reasons for s, o in by_student.items() if not o.ok}
     assert all(o.score is not None for o in by_student.values())
@@ -222,13 +324,13 @@ def test_the_batch_finishes_and_records_everyone(graded):
 
 @pytest.mark.parametrize("student", ["complete", "alternative", *HARMLESS])
 def test_correct_work_gets_exactly_full_marks(graded, student):
-    _, by_student, _ = graded
+    _, by_student, *_ = graded
     assert by_student[student].score == FULL
 
 
 @pytest.mark.parametrize("student", list(BROKEN))
 def test_broken_submission_keeps_what_works(graded, student):
-    _, by_student, _ = graded
+    _, by_student, *_ = graded
     function = BROKEN[student][1]
     control = by_student[f"control_without_{function}"].score
     assert 0 < control < FULL
@@ -237,7 +339,7 @@ def test_broken_submission_keeps_what_works(graded, student):
 
 @pytest.mark.parametrize("student", list(HOSTILE))
 def test_cheating_earns_nothing(graded, student):
-    root, by_student, _ = graded
+    root, by_student, *_ = graded
     function = HOSTILE[student][1]
     cells = {g: v for (s, a, g), v in batch.cell_scores(root).items()
              if s == student and g.startswith(f"test_{function}_")}
@@ -248,12 +350,12 @@ def test_cheating_earns_nothing(graded, student):
                                      "patches_hidden_tests", "input_transformer",
                                      "ast_transformer", "event_hook", "detects_grading"])
 def test_tampering_is_flagged(graded, student):
-    _, by_student, _ = graded
+    _, by_student, *_ = graded
     assert by_student[student].flags
 
 
 def test_damaged_files_and_cells(graded):
-    _, by_student, expected = graded
+    _, by_student, expected, _ = graded
     for student, score in expected.items():
         outcome = by_student[student]
         if isinstance(score, str):  # no better than its control twin
@@ -266,20 +368,72 @@ def test_damaged_files_and_cells(graded):
 
 
 def test_output_floods_do_not_bloat_results(graded):
-    root, _, _ = graded
+    root, *_ = graded
     for student in ("output_flood", "huge_repr"):
         notebook = root / "autograded" / student / A.id / f"{A.notebook}.ipynb"
         assert notebook.stat().st_size < 1_500_000, notebook.stat().st_size
 
 
 def test_learners_files_are_left_untouched(graded):
-    root, _, _ = graded
+    root, *_ = graded
     raw = (root / "submitted" / "invalid_json" / A.id / f"{A.notebook}.ipynb").read_text()
     assert raw == "{not json"
 
 
 def test_summary_explains_every_bad_submission(graded):
-    _, by_student, _ = graded
+    _, by_student, *_ = graded
     text = batch.summary(list(by_student.values()))
     for student in ("invalid_json", "os_exit", "output_flood", "patches_numpy"):
         assert f"01_vectors/{student}:" in text
+
+
+@pytest.mark.parametrize("student", [*ATTACKS, *DESTRUCTIVE, "shadows_numpy"])
+def test_attacks_on_the_grader_earn_nothing(graded, student):
+    root, by_student, *_ = graded
+    cells = {g: v for (s, a, g), v in batch.cell_scores(root).items()
+             if s == student and g.startswith("test_l1_norm_")}
+    assert cells and sum(cells.values()) == 0, (cells, by_student[student].notes)
+    control = by_student["control_without_l1_norm"].score
+    assert by_student[student].score <= control
+
+
+def test_attacks_leave_others_untouched(graded):
+    root, by_student, _, hidden_files = graded
+    for student in ("complete", "alternative", *HARMLESS):
+        assert by_student[student].score == FULL
+    now = batch.cell_scores(root)
+    assert all(v == by_student[s].score or True for (s, _, _), v in now.items())
+    from nbgrader.api import Gradebook
+
+    with Gradebook(batch.db_url(root), "dlmath") as gb:
+        for student in ("complete", "alternative"):
+            sub = gb.find_submission(A.id, student)
+            assert float(sub.score) == FULL
+            assert all(g.manual_score is None for nb in sub.notebooks for g in nb.grades)
+    for path, data in hidden_files.items():
+        assert path.read_bytes() == data, f"{path} was changed"
+    for student in ("complete", "alternative"):
+        raw = nbs.read(root / "submitted" / student / A.id / f"{A.notebook}.ipynb")
+        assert any(c.source.strip() for c in raw.cells)
+
+
+def test_no_learner_process_outlives_grading(graded):
+    import subprocess
+
+    from dlmath import isolation
+
+    out = subprocess.run(["ps", "-eo", "uid,args"], capture_output=True, text=True).stdout
+    stray = [line for line in out.splitlines()[1:]
+             if line.split()[0].isdigit() and int(line.split()[0]) >= isolation.UID_BASE]
+    assert not stray, stray
+
+
+def test_runner_was_sandboxed_where_it_can_be(graded):
+    from dlmath import isolation
+
+    _, by_student, *_ = graded
+    ok, why = isolation.available()
+    if not ok:
+        pytest.skip(f"no sandbox on this machine: {why}")
+    assert all(o.isolation and o.isolation["sandboxed"] for o in by_student.values()
+               if o.isolation is not None)

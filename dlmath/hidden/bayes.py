@@ -160,6 +160,57 @@ def sequential_posterior_edge_cases(sequential_posterior):
     G.check_cases(sequential_posterior, ref.sequential_posterior, cases)
 
 
+_LOG_ODDS_HINT = ("Work in log-odds: start from logit(p) = log(p / (1 - p)), add "
+                  "log(likelihood ratio) for each result (log(s / f) for a positive, "
+                  "log((1 - s) / (1 - f)) for a negative), and turn only the final value back into "
+                  "a probability. Chained probabilities stick at exactly 1.0 (or 0.0) once the "
+                  "belief is more extreme than float64 can store, and no later result moves them.")
+
+
+def _long_sequence(rng):
+    """Thousands of mixed results, shuffled, whose final log-odds is moderate (|logit| <= 25)."""
+    prevalence = float(10 ** rng.uniform(-3, -0.3))
+    s = float(rng.uniform(0.6, 0.999))
+    f = float(rng.uniform(0.001, 0.4))
+    n = int(rng.integers(1000, 5001))
+    up, down = np.log(s / f), np.log((1 - s) / (1 - f))
+    start = np.log(prevalence / (1 - prevalence))
+    target = float(rng.uniform(-25, 25))
+    positives = int(round((target - start - n * down) / (up - down)))
+    positives = min(max(positives, 0), n)
+    results = np.zeros(n, dtype=bool)
+    results[:positives] = True
+    rng.shuffle(results)
+    return prevalence, s, f, results
+
+
+def sequential_posterior_long(sequential_posterior):
+    """Long sequences never stick at exactly 0 or 1: there and back returns to the prior, thousands of mixed results match the log-odds oracle."""
+    cases = [  # (how the results are shown, prevalence, s, f, results)
+        ("[True] * 30 + [False] * 30", 0.1, 0.99, 0.01, [True] * 30 + [False] * 30),  # back to 0.1
+        ("[False] * 30 + [True] * 30", 0.1, 0.99, 0.01, [False] * 30 + [True] * 30),
+        ("[True] * 50 + [False] * 50", 0.3, 0.9, 0.1, [True] * 50 + [False] * 50),  # f = 1 - s
+        ("[False] * 400 + [True] * 400", 0.3, 0.9, 0.1, [False] * 400 + [True] * 400),  # below 1e-308
+        ("np.tile([True] * 40 + [False] * 40, 5)", 0.02, 0.8, 0.2,
+         np.tile([True] * 40 + [False] * 40, 5)),
+        ("np.r_[np.ones(200, bool), np.zeros(199, bool)]", 0.5, 0.95, 0.05,
+         np.r_[np.ones(200, bool), np.zeros(199, bool)]),
+        ("[True] * 30 + [False] * 31", 0.1, 0.99, 0.01, [True] * 30 + [False] * 31),
+    ]
+    for prevalence, s, f, results in G.random_cases(708, 12, _long_sequence):
+        k = int(np.count_nonzero(results))
+        cases.append((f"<{results.size} results in random order: {k} positive, "
+                      f"{results.size - k} negative>", prevalence, s, f, results))
+    for shown, prevalence, s, f, results in cases:
+        got = G.call(sequential_posterior, prevalence, s, f, results, name="sequential_posterior")
+        expected = ref.sequential_posterior(prevalence, s, f, results)
+        call = f"sequential_posterior({prevalence!r}, {s!r}, {f!r}, {shown})"
+        try:
+            G.assert_matches(got, expected, call=call, rtol=1e-7, atol=0.0)
+        except G.GradingFailure as exc:
+            raise G.GradingFailure(f"{exc}\n{_LOG_ODDS_HINT}") from None
+
+
 # ----------------------------------------------------------------------------
 # confusion_rates
 # ----------------------------------------------------------------------------
@@ -232,10 +283,118 @@ def confusion_rates_inputs(confusion_rates):
     G.check_cases(confusion_rates, ref.confusion_rates, cases)
 
 
+# ----------------------------------------------------------------------------
+# beta_binomial_update, beta_mean_var, map_estimate
+# ----------------------------------------------------------------------------
+
+def _beta_prior(rng):
+    return float(10 ** rng.uniform(-1, 2)), float(10 ** rng.uniform(-1, 2))
+
+
+def _update_case(rng):
+    alpha, beta = _beta_prior(rng)
+    heads, tails = (int(v) for v in rng.integers(0, 500, size=2))
+    kind = int(rng.integers(3))
+    if kind == 1:
+        heads, tails = np.int64(heads), np.int64(tails)
+    elif kind == 2:
+        alpha, beta = int(np.ceil(alpha)), int(np.ceil(beta))
+    return alpha, beta, heads, tails
+
+
+def beta_binomial_update_values(beta_binomial_update):
+    """(alpha + heads, beta + tails) for 30 random priors and counts, zero counts, Jeffreys' prior, huge counts."""
+    cases = [(1, 1, 7, 3), (2.0, 2.0, 0, 0), (0.5, 0.5, 3, 9), (2, 5, 10, 0), (1, 1, 0, 10),
+             (3.5, 1.25, 1_000_000, 2_500_000), (np.float64(4.0), np.float64(6.0), np.int64(2), np.int64(8))]
+    cases += G.random_cases(711, 30, _update_case)
+    for alpha, beta, heads, tails in cases:
+        got = G.call(beta_binomial_update, alpha, beta, heads, tails, name="beta_binomial_update")
+        expected = ref.beta_binomial_update(alpha, beta, heads, tails)
+        call = G.describe_call("beta_binomial_update", (alpha, beta, heads, tails))
+        swapped = (float(alpha) + float(tails), float(beta) + float(heads))
+        hint = ""
+        if (isinstance(got, (tuple, list)) and len(got) == 2 and all(G.is_number(v) for v in got)
+                and heads != tails and np.allclose([float(v) for v in got], swapped)):
+            hint = ("\nHeads are successes: they add to alpha (the exponent of theta); tails add "
+                    "to beta (the exponent of 1 - theta).")
+        try:
+            G.assert_matches(got, expected, call=call)
+        except G.GradingFailure as exc:
+            raise G.GradingFailure(f"{exc}{hint}") from None
+
+
+def beta_binomial_update_errors(beta_binomial_update):
+    """ValueError for alpha or beta <= 0 and for negative counts; tiny positive parameters and zero counts are accepted."""
+    E = G.expect_value_error
+    E(beta_binomial_update, 0.0, 1.0, 3, 4, why="alpha = 0: Beta needs alpha > 0", name="beta_binomial_update")
+    E(beta_binomial_update, 1.0, 0.0, 3, 4, why="beta = 0: Beta needs beta > 0", name="beta_binomial_update")
+    E(beta_binomial_update, -2.0, 3.0, 0, 0, why="alpha = -2 is negative", name="beta_binomial_update")
+    E(beta_binomial_update, 2.0, -0.5, 1, 1, why="beta = -0.5 is negative", name="beta_binomial_update")
+    E(beta_binomial_update, 1.0, 1.0, -1, 5, why="heads = -1 is a negative count", name="beta_binomial_update")
+    E(beta_binomial_update, 1.0, 1.0, 5, -3, why="tails = -3 is a negative count", name="beta_binomial_update")
+    E(beta_binomial_update, 0, 0, 0, 0, why="alpha = beta = 0", name="beta_binomial_update")
+    accepted = [(1e-3, 1e-3, 0, 0), (0.5, 2.0, 0, 4), (1, 1, 0, 0)]
+    G.check_cases(beta_binomial_update, ref.beta_binomial_update, accepted)
+
+
+def beta_mean_var_values(beta_mean_var):
+    """mean = a / (a + b) and var = a b / ((a + b)^2 (a + b + 1)) for 40 random (a, b) from 0.1 to 100."""
+    cases = [(2.0, 8.0), (8.0, 2.0), (3.0, 3.0)]
+    cases += G.random_cases(712, 40, _beta_prior)
+    G.check_cases(beta_mean_var, ref.beta_mean_var, cases)
+
+
+def beta_mean_var_special(beta_mean_var):
+    """The uniform Beta(1, 1) = (1/2, 1/12), Beta(1/2, 1/2), integers, mirrored (b, a), huge and lopsided parameters."""
+    cases = [(1, 1), (0.5, 0.5), (2, 2), (1, 9), (9, 1), (1e6, 1e6), (0.05, 1e4), (1e4, 0.05),
+             (np.int64(3), np.int64(7)), (np.float64(0.2), 30)]
+    G.check_cases(beta_mean_var, ref.beta_mean_var, cases)
+
+
+def _map_case(rng):
+    return float(1 + 10 ** rng.uniform(-2, 2)), float(1 + 10 ** rng.uniform(-2, 2))
+
+
+def map_estimate_values(map_estimate):
+    """(alpha - 1) / (alpha + beta - 2) for 40 random alpha, beta > 1; with a flat prior it is the MLE h / (h + t)."""
+    cases = [(2.0, 2.0), (8.0, 4.0), (1 + 7, 1 + 3), (1.5, 1.5), (1.0001, 3.0), (101, 1.5),
+             (np.int64(5), np.int64(2))]
+    cases += G.random_cases(713, 40, _map_case)
+    for alpha, beta in cases:
+        got = G.call(map_estimate, alpha, beta, name="map_estimate")
+        expected = ref.map_estimate(alpha, beta)
+        call = G.describe_call("map_estimate", (alpha, beta))
+        hint = ""
+        mean = float(alpha) / (float(alpha) + float(beta))
+        if G.is_number(got) and not np.isclose(mean, expected) and np.isclose(float(got), mean):
+            hint = ("\nThat is the mean alpha / (alpha + beta); the MAP estimate is the mode, "
+                    "(alpha - 1) / (alpha + beta - 2).")
+        try:
+            G.assert_matches(got, expected, call=call)
+        except G.GradingFailure as exc:
+            raise G.GradingFailure(f"{exc}{hint}") from None
+
+
+def map_estimate_errors(map_estimate):
+    """ValueError unless alpha > 1 and beta > 1 (a flat or U-shaped Beta has no interior mode)."""
+    E = G.expect_value_error
+    for alpha, beta, why in [(1.0, 3.0, "alpha = 1: the density is largest at theta = 0"),
+                             (3.0, 1.0, "beta = 1: the density is largest at theta = 1"),
+                             (1.0, 1.0, "Beta(1, 1) is flat: every theta is a mode"),
+                             (0.5, 0.5, "Beta(1/2, 1/2) is U-shaped, unbounded at both ends"),
+                             (0.99, 5.0, "alpha < 1"), (5.0, 0.2, "beta < 1"),
+                             (-1.0, 4.0, "alpha is negative")]:
+        E(map_estimate, alpha, beta, why=why, name="map_estimate")
+    G.check_cases(map_estimate, ref.map_estimate, [(1.0 + 1e-9, 2.0), (2.0, 1.0 + 1e-9)])
+
+
 CHECKS = {
     "posterior": [posterior_values, posterior_edge_cases, posterior_errors],
     "diagnostic_posterior": [diagnostic_posterior_values, diagnostic_posterior_edge_cases],
     "sequential_posterior": [sequential_posterior_mixed, sequential_posterior_positives,
-                             sequential_posterior_edge_cases],
+                             sequential_posterior_edge_cases, sequential_posterior_long],
     "confusion_rates": [confusion_rates_values, confusion_rates_nan, confusion_rates_inputs],
+    "beta_binomial_update": [beta_binomial_update_values, beta_binomial_update_errors],
+    "beta_mean_var": [beta_mean_var_values, beta_mean_var_special],
+    "map_estimate": [map_estimate_values, map_estimate_errors],
 }

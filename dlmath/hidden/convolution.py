@@ -294,6 +294,235 @@ def conv2d_backward_dw(conv2d_backward):
                          call=f"{shown}[1] (dw)", **GRAD_TOL)
 
 
+# ----------------------------------------------------------------------------
+# max_pool2d and max_pool2d_backward
+# ----------------------------------------------------------------------------
+
+#: Pooling sums at most size**2 upstream gradients per position, in any order.
+POOL_TOL = {"rtol": 1e-12, "atol": 1e-12}
+
+#: Every entry of a tie-free input is at least this far from every other one,
+#: far more than the step of the numerical check, so no maximum ever changes.
+POOL_GAP = 0.05
+POOL_STEP = 1e-5
+
+
+def _pool_side(rng, size, stride, extra_max=9, floor=None):
+    """A side n >= size; ``floor=True`` makes (n - size) % stride != 0 (the floor drops
+    entries), ``floor=False`` makes the windows reach the end exactly."""
+    for _ in range(100):
+        n = int(rng.integers(size, size + extra_max + 1))
+        if floor is None or stride == 1 or ((n - size) % stride != 0) == floor:
+            return n
+    return n
+
+
+def _pool_values(rng, shape, kind):
+    """Entries of a pooling input: ``normal`` (no ties, almost surely), ``ties`` (small
+    integers, so windows often hold repeated maxima), ``negative`` (all below 0),
+    ``distinct`` (a shuffled grid POOL_GAP apart: safe for central differences) or
+    ``peaks`` (a few large entries, usually the maximum of every window covering them)."""
+    n = int(np.prod(shape))
+    if kind == "ties":
+        return rng.integers(-2, 3, size=shape).astype(float)
+    if kind == "negative":
+        return -rng.uniform(1.0, 5.0, size=shape)
+    if kind == "distinct":
+        grid = (rng.permutation(n) - n / 2) * POOL_GAP
+        return (grid + rng.uniform(0, POOL_GAP / 5, size=n)).reshape(shape)
+    x = rng.normal(size=shape)
+    if kind == "peaks":
+        flat = x.reshape(-1)
+        picks = rng.choice(n, size=max(1, n // 12), replace=False)
+        flat[picks] = rng.uniform(3.0, 6.0, size=picks.size)
+    return x
+
+
+def _pool_input(rng, sizes=(2,), strides=(2,), kind="normal", floor=None, cmax=4,
+                extra_max=9):
+    """(x, size, stride): x (C, H, W) with a non-square H x W."""
+    size, stride = int(rng.choice(sizes)), int(rng.choice(strides))
+    C = int(rng.integers(1, cmax + 1))
+    H = _pool_side(rng, size, stride, extra_max, floor)
+    W = _pool_side(rng, size, stride, extra_max, floor)
+    if H == W:
+        W += 1
+    return _pool_values(rng, (C, H, W), kind), size, stride
+
+
+def _pool_case(rng, keywords=True, **kw):
+    x, size, stride = _pool_input(rng, **kw)
+    if keywords:
+        return (x,), {"size": size, "stride": stride}
+    return x, size, stride
+
+
+def _pool_backward_case(rng, keywords=True, **kw):
+    x, size, stride = _pool_input(rng, **kw)
+    shape = ref.max_pool2d(x, size, stride).shape
+    dout = rng.normal(size=shape)
+    if keywords:
+        return (dout, x), {"size": size, "stride": stride}
+    return dout, x, size, stride
+
+
+def max_pool2d_default(max_pool2d):
+    """max_pool2d with the defaults (2x2 windows, stride 2): 20 random non-square
+    inputs with 1-4 channels, even and odd sides (an odd side's last row or column is
+    dropped by the floor; a ceiling adds a window that hangs over the edge), channels
+    pooled separately, all-negative inputs (a maximum started at 0 is wrong), an
+    integer input (the result must be float) and plain lists."""
+    cases = [(x,) for (x,), _ in G.random_cases(831, 20, lambda r: _pool_case(r))]
+    rng = np.random.default_rng(832)
+    cases += [
+        (_pool_values(rng, (3, 5, 7), "negative"),),
+        (_pool_values(rng, (1, 6, 4), "negative"),),
+        (rng.normal(size=(1, 2, 2)),),
+        (rng.normal(size=(6, 3, 9)),),
+        (np.arange(60).reshape(3, 4, 5) % 7,),
+        (rng.normal(size=(2, 4, 5)).tolist(),),
+    ]
+    G.check_cases(max_pool2d, ref.max_pool2d, cases)
+
+
+def max_pool2d_size_and_stride(max_pool2d):
+    """max_pool2d with window sizes 1-4 and strides 1-4 (keyword and positional):
+    overlapping windows (stride < size), gaps between windows (stride > size) and sides
+    where the windows do not reach the end, so the output size must be
+    floor((H - size) / stride) + 1 on both axes."""
+    cases = G.random_cases(833, 25, lambda r: _pool_case(r, sizes=(1, 2, 3, 4),
+                                                       strides=(1, 2, 3, 4),
+                                                       floor=r.random() < 0.7))
+    cases += G.random_cases(834, 10, lambda r: _pool_case(r, False, sizes=(2, 3, 4),
+                                                        strides=(1,)))
+    rng = np.random.default_rng(835)
+    cases += [
+        ((rng.normal(size=(2, 7, 8)),), {"size": 3, "stride": 2}),     # (2, 3, 3)
+        ((rng.normal(size=(1, 9, 6)),), {"size": 2, "stride": 3}),     # (1, 3, 2)
+        ((rng.normal(size=(3, 5, 6)),), {"size": 4, "stride": 1}),     # (3, 2, 3)
+        ((rng.normal(size=(2, 8, 5)),), {"stride": 1}),                # (2, 7, 4)
+        ((rng.normal(size=(2, 6, 9)),), {"size": 3}),                  # stride stays 2
+    ]
+    G.check_cases(max_pool2d, ref.max_pool2d, cases)
+
+
+def max_pool2d_edge_cases(max_pool2d):
+    """max_pool2d edge cases: a window as large as the input (one maximum per channel),
+    1x1 windows with stride 1 (a copy) and stride 2 or 3 (a subsampling), one row or
+    one column of windows, eight channels with different ranges, and inputs with
+    repeated maxima (the maximum's value does not depend on which copy wins)."""
+    rng = np.random.default_rng(836)
+    x8 = rng.normal(size=(8, 6, 7)) * np.arange(1, 9)[:, None, None] \
+        + 10 * np.arange(8)[:, None, None]
+    cases = [
+        ((rng.normal(size=(3, 4, 4)),), {"size": 4, "stride": 1}),
+        ((rng.normal(size=(2, 3, 3)),), {"size": 3, "stride": 3}),
+        ((rng.normal(size=(2, 4, 5)),), {"size": 1, "stride": 1}),
+        ((rng.normal(size=(2, 7, 5)),), {"size": 1, "stride": 2}),
+        ((rng.normal(size=(1, 8, 10)),), {"size": 1, "stride": 3}),
+        ((rng.normal(size=(2, 2, 11)),), {"size": 2, "stride": 3}),
+        ((rng.normal(size=(3, 10, 3)),), {"size": 3, "stride": 2}),
+        ((x8,), {}),
+        ((x8,), {"size": 3, "stride": 1}),
+        ((np.full((2, 4, 6), 1.5),), {"size": 2, "stride": 1}),
+    ]
+    cases += G.random_cases(837, 8, lambda r: _pool_case(r, sizes=(2, 3), strides=(1, 2, 3),
+                                                       kind="ties"))
+    G.check_cases(max_pool2d, ref.max_pool2d, cases)
+
+
+def max_pool2d_backward_values(max_pool2d_backward):
+    """max_pool2d_backward with the defaults (2x2 windows, stride 2) on 20 random inputs
+    without ties, 1-4 channels, even and odd sides: each window's upstream gradient lands
+    on its maximum, exactly, every other entry (including rows and columns the floor
+    dropped) gets exactly 0, and dx has the shape of x; also plain lists."""
+    cases = [(dout, x) for (dout, x), _ in
+             G.random_cases(841, 20, lambda r: _pool_backward_case(r))]
+    rng = np.random.default_rng(842)
+    x = rng.normal(size=(1, 5, 7))
+    cases += [
+        (rng.normal(size=(1, 2, 3)), x),
+        (rng.normal(size=(5, 1, 1)), rng.normal(size=(5, 2, 3))),
+        (rng.normal(size=(2, 2, 2)).tolist(), rng.normal(size=(2, 4, 5)).tolist()),
+    ]
+    G.check_cases(max_pool2d_backward, ref.max_pool2d_backward, cases, rtol=0, atol=0)
+
+
+def _overlapping_backward_case(rng):
+    """((dout, x), {size, stride}) with stride < size and a few large peaks in x."""
+    size = int(rng.integers(2, 5))
+    stride = int(rng.integers(1, size))
+    return _pool_backward_case(rng, sizes=(size,), strides=(stride,), kind="peaks")
+
+
+def max_pool2d_backward_overlap(max_pool2d_backward):
+    """max_pool2d_backward with overlapping windows (stride < size, sizes 2-4): an entry
+    that is the maximum of several windows receives the SUM of their upstream gradients
+    (inputs with a few large peaks make this frequent; overwriting keeps only the last
+    window's); then random sizes 1-4 and strides 1-4 (gaps, floor) by keyword and by
+    position, and a window as large as the input."""
+    rng = np.random.default_rng(845)
+    x = rng.normal(size=(2, 4, 4))
+    x[:, 1:3, 1:3] += 10.0                 # the centre block holds every window's maximum
+    cases = [
+        ((rng.normal(size=(2, 3, 3)), x), {"size": 2, "stride": 1}),
+        ((rng.normal(size=(2, 2, 2)), x), {"size": 3, "stride": 1}),
+        ((rng.normal(size=(2, 1, 1)), x), {"size": 4, "stride": 1}),
+    ]
+    cases += G.random_cases(843, 20, _overlapping_backward_case)
+    cases += G.random_cases(844, 15, lambda r: _pool_backward_case(
+        r, r.random() < 0.5, sizes=(1, 2, 3, 4), strides=(1, 2, 3, 4),
+        kind="peaks", floor=r.random() < 0.7))
+    G.check_cases(max_pool2d_backward, ref.max_pool2d_backward, cases, **POOL_TOL)
+
+
+def max_pool2d_backward_ties(max_pool2d_backward):
+    """max_pool2d_backward on inputs with repeated maxima: small-integer inputs (ties in
+    most windows) with and without overlap, constant maps, hand-made windows and an
+    integer-typed x (dx is still float, not truncated): only
+    the FIRST maximum in row-major order (row by row, left to right) receives the
+    window's gradient, not every maximum, not the last one, not a share each."""
+    rng = np.random.default_rng(848)
+    cases = [
+        ((np.array([[[5.0]]]), np.array([[[0.0, 7.0], [7.0, 7.0]]])), {}),
+        ((np.array([[[5.0]]]), np.array([[[7.0, 0.0], [7.0, 7.0]]])), {}),
+        ((np.array([[[2.0, -3.0]]]), np.array([[[1.0, 4.0, 4.0], [4.0, 1.0, 0.0]]])),
+         {"size": 2, "stride": 1}),
+        ((rng.normal(size=(2, 3, 4)), np.zeros((2, 4, 5))), {"size": 2, "stride": 1}),
+        ((rng.normal(size=(3, 2, 2)), np.ones((3, 5, 5))), {"size": 3, "stride": 2}),
+        ((rng.normal(size=(1, 2, 2)), np.full((1, 4, 4), -1.0)), {}),
+        ((rng.normal(size=(2, 1, 3)), np.array([[[3, 1, 3, 0, 2, 2], [0, 3, 1, 3, 2, 1]],
+                                                 [[0, 0, 1, 1, 2, 2], [0, 0, 1, 1, 2, 2]]])),
+         {}),                               # an integer x: dx must still be float
+    ]
+    cases += G.random_cases(846, 20, lambda r: _pool_backward_case(
+        r, sizes=(2, 3), strides=(1, 2, 3), kind="ties"))
+    cases += G.random_cases(847, 6, lambda r: _pool_backward_case(r, kind="ties"))
+    G.check_cases(max_pool2d_backward, ref.max_pool2d_backward, cases, **POOL_TOL)
+
+
+def max_pool2d_backward_numerical_check(max_pool2d_backward):
+    """dx agrees with central differences of the reference forward pass on inputs
+    without ties (entries at least 0.05 apart, so no maximum changes within the step):
+    it is the true gradient of sum(dout * max_pool2d(x, size, stride)), for window
+    sizes 1-4 and strides 1-3, overlapping or not, 1-3 channels."""
+    settings = ((2, 2), (2, 1), (3, 1), (3, 2), (2, 3), (4, 2), (1, 2), (3, 3))
+    for i, (size, stride) in enumerate(settings):
+        rng = np.random.default_rng([849, i])
+        x, _, _ = _pool_input(rng, (size,), (stride,), kind="distinct", cmax=3, extra_max=5)
+        dout = rng.normal(size=ref.max_pool2d(x, size, stride).shape)
+        kwargs = {"size": size, "stride": stride}
+        shown = G.describe_call("max_pool2d_backward", (dout, x), kwargs)
+        dx = G.call(max_pool2d_backward, dout, x, **kwargs)
+
+        def loss(v):
+            with G.quiet():
+                return float(np.sum(dout * ref.max_pool2d(v, size, stride)))
+
+        numeric = G.numeric_gradient(loss, x, h=POOL_STEP)
+        G.assert_gradient(dx, numeric, what=f"dx of {shown}")
+
+
 CHECKS = {
     "conv2d": [conv2d_plain, conv2d_stride, conv2d_padding, conv2d_stride_and_padding],
     "conv2d_multichannel": [conv2d_multichannel_values, conv2d_multichannel_stride_padding,
@@ -301,4 +530,7 @@ CHECKS = {
     "conv2d_backward": [conv2d_backward_no_stride_no_padding, conv2d_backward_stride_padding,
                         conv2d_backward_numerical_check, conv2d_backward_db,
                         conv2d_backward_dw],
+    "max_pool2d": [max_pool2d_default, max_pool2d_size_and_stride, max_pool2d_edge_cases],
+    "max_pool2d_backward": [max_pool2d_backward_values, max_pool2d_backward_overlap,
+                            max_pool2d_backward_ties, max_pool2d_backward_numerical_check],
 }

@@ -14,14 +14,11 @@ from dlmath.reference import gradient_descent as ref
 # ----------------------------------------------------------------------------
 
 class _Shown:
-    """A callable (or plain value) that shows up in failure messages as ``text``."""
+    """A value shown in failure messages as ``text`` (messages only: never passed to the
+    learner; the callables the learner receives are ``G.public`` objects)."""
 
-    def __init__(self, text, func=None):
+    def __init__(self, text):
         self.text = text
-        self.func = func
-
-    def __call__(self, *args, **kwargs):
-        return self.func(*args, **kwargs)
 
     def __repr__(self):
         return self.text
@@ -180,18 +177,19 @@ def _smooth_function(rng):
         A = rng.normal(size=(n, n))
         A = A @ A.T
         b = rng.normal(size=n)
-        f = _Shown(f"f(x) = 0.5 * x @ A @ x + b @ x with A={G.describe(A, 200)}, "
-                   f"b={G.describe(b, 120)}", lambda v, A=A, b=b: 0.5 * v @ A @ v + b @ v)
+        f = G.public("lambda v: 0.5 * v @ A @ v + b @ v", A=A, b=b,
+                     text=f"f(x) = 0.5 * x @ A @ x + b @ x with A={G.describe(A, 200)}, "
+                          f"b={G.describe(b, 120)}")
     elif kind == 1:
         c = rng.normal(size=n)
-        f = _Shown(f"f(x) = sum(sin(c * x)) with c={G.describe(c, 120)}",
-                   lambda v, c=c: np.sum(np.sin(c * v)))
+        f = G.public("lambda v: np.sum(np.sin(c * v))", c=c,
+                     text=f"f(x) = sum(sin(c * x)) with c={G.describe(c, 120)}")
     elif kind == 2:
-        f = _Shown("f(x) = log(sum(exp(x)))", lambda v: np.log(np.sum(np.exp(v))))
+        f = G.public("lambda v: np.log(np.sum(np.exp(v)))", text="f(x) = log(sum(exp(x)))")
     else:
         c = rng.normal(size=n)
-        f = _Shown(f"f(x) = sum(x**3) / 3 + exp(c @ x) with c={G.describe(c, 120)}",
-                   lambda v, c=c: np.sum(v ** 3) / 3 + np.exp(c @ v))
+        f = G.public("lambda v: np.sum(v ** 3) / 3 + np.exp(c @ v)", c=c,
+                     text=f"f(x) = sum(x**3) / 3 + exp(c @ x) with c={G.describe(c, 120)}")
     return f, x
 
 
@@ -208,11 +206,11 @@ def numerical_gradient_central(numerical_gradient):
     large h on a cubic gives a result that depends on h)."""
     k = 1e6
     for x in (np.array([1.0, -2.0, 0.5]), np.array([0.0]), np.array([3.0, 1e-3])):
-        f = _Shown("f(x) = 0.5e6 * sum(x**2)", lambda v: 0.5 * k * np.sum(v ** 2))
+        f = G.public("lambda v: 0.5 * k * np.sum(v ** 2)", text="f(x) = 0.5e6 * sum(x**2)", k=k)
         got = G.call(numerical_gradient, f, x, name="numerical_gradient")
         G.assert_matches(got, k * x, call=G.describe_call("numerical_gradient", (f, x)),
                          rtol=1e-7, atol=1e-4)
-    cubic = _Shown("f(x) = sum(x**3)", lambda v: np.sum(v ** 3))
+    cubic = G.public("lambda v: np.sum(v ** 3)", text="f(x) = sum(x**3)")
     for h in (0.5, 0.1, 1e-3):
         x = np.array([1.0, -2.0, 0.25])
         got = G.call(numerical_gradient, cubic, x, h=h, name="numerical_gradient")
@@ -228,8 +226,9 @@ def numerical_gradient_central(numerical_gradient):
 def numerical_gradient_inputs(numerical_gradient):
     """Plain lists (also of integers), a single coordinate, a function that returns a
     Python float; the result is a float array of shape (n,) and x is left unchanged."""
-    square = _Shown("f(x) = sum(x**2)", lambda v: float(np.sum(np.asarray(v) ** 2)))
-    shifted = _Shown("f(x) = sum((x - 0.5)**4)", lambda v: np.sum((np.asarray(v) - 0.5) ** 4))
+    square = G.public("lambda v: float(np.sum(np.asarray(v) ** 2))", text="f(x) = sum(x**2)")
+    shifted = G.public("lambda v: np.sum((np.asarray(v) - 0.5) ** 4)",
+                       text="f(x) = sum((x - 0.5)**4)")
     cases = [(square, [1, 2, 3]), (square, [0.5, -1.5]), (shifted, [2]),
              (square, np.array([7.0])), (shifted, np.array([1.0, 0.0, -1.0, 2.0])),
              (square, np.arange(-3.0, 4.0))]
@@ -246,8 +245,9 @@ def _quadratic_problem(rng):
     Q, _ = np.linalg.qr(rng.normal(size=(n, n)))
     A = (Q * rng.uniform(1.0, 4.0, size=n)) @ Q.T
     b = rng.normal(scale=3.0, size=n)
-    grad = _Shown(f"grad of f(x) = 0.5 * x @ A @ x - b @ x with A={G.describe(A, 200)}, "
-                  f"b={G.describe(b, 120)}", lambda x, A=A, b=b: A @ x - b)
+    grad = G.public("lambda x: A @ x - b", A=A, b=b,
+                    text=f"grad of f(x) = 0.5 * x @ A @ x - b @ x with A={G.describe(A, 200)}, "
+                         f"b={G.describe(b, 120)}")
     x0 = rng.normal(scale=5.0, size=n)
     kwargs = {"lr": float(rng.choice([0.05, 0.1, 0.2, 0.3])),
               "eps": float(rng.choice([1e-2, 1e-4, 1e-6, 1e-8]))}
@@ -260,8 +260,8 @@ def _nonlinear_problem(rng):
     """grad of f(x) = sum(log cosh(x - c)) + 0.1 ||x||^2 (convex, not quadratic)."""
     n = int(rng.integers(1, 5))
     c = rng.normal(scale=2.0, size=n)
-    grad = _Shown(f"grad of f(x) = sum(log(cosh(x - c))) + 0.1 * x @ x with c={G.describe(c, 120)}",
-                  lambda x, c=c: np.tanh(x - c) + 0.2 * x)
+    grad = G.public("lambda x: np.tanh(x - c) + 0.2 * x", c=c,
+                    text=f"grad of f(x) = sum(log(cosh(x - c))) + 0.1 * x @ x with c={G.describe(c, 120)}")
     x0 = rng.normal(scale=3.0, size=n)
     return (grad, x0), {"lr": float(rng.choice([0.5, 1.0, 1.5])), "eps": 1e-6}
 
@@ -283,7 +283,8 @@ def gradient_descent_step_count(gradient_descent):
         G.assert_matches(got, expected, rtol=1e-12, atol=1e-15,
                          call=G.describe_call("gradient_descent", (grad, x0), kwargs))
 
-    identity = _Shown("grad of f(x) = 0.5 * x @ x (grad(x) = x)", lambda x: np.array(x, dtype=float))
+    identity = G.public("lambda x: np.array(x, dtype=float)",
+                        text="grad of f(x) = 0.5 * x @ x (grad(x) = x)")
     # x_k = x0 / 2^k with lr = 0.5: the first k with ||x_k|| < eps is known in closed form.
     check(identity, np.array([1.0]), (np.array([2.0 ** -10]), 10), lr=0.5, eps=1e-3)
     check(identity, np.array([3.0, 4.0]), (np.array([3.0, 4.0]) / 512, 9), lr=0.5, eps=1e-2)
@@ -291,27 +292,30 @@ def gradient_descent_step_count(gradient_descent):
     # Already stationary: no update at all.
     check(identity, np.zeros(3), (np.zeros(3), 0))
     c = np.array([1.5, -2.0])
-    to_c = _Shown("grad of f(x) = ||x - c||^2 with c=[1.5, -2.0]", lambda x: 2 * (x - c))
+    to_c = G.public("lambda x: 2 * (x - c)", c=c, text="grad of f(x) = ||x - c||^2 with c=[1.5, -2.0]")
     check(to_c, c.copy(), (c.copy(), 0), lr=0.1)
     check(identity, np.array([1e-7, -1e-7]), (np.array([1e-7, -1e-7]), 0))
     # A gradient that never vanishes: exactly max_iter updates.
     g = np.array([1.0, -2.0])
-    constant = _Shown("grad(x) = [1.0, -2.0] (constant)", lambda x: g.copy())
+    constant = G.public("lambda x: g.copy()", g=g, text="grad(x) = [1.0, -2.0] (constant)")
     for max_iter in (0, 1, 7, 50):
         x = np.array([0.5, 0.5])
         for _ in range(max_iter):
             x = x - 0.125 * g
         check(constant, np.array([0.5, 0.5]), (x, max_iter), lr=0.125, max_iter=max_iter)
     # ||g|| == eps exactly is not "< eps": keep going until max_iter.
-    half = _Shown("grad(x) = [0.5, 0.0] (constant, norm exactly 0.5)", lambda x: np.array([0.5, 0.0]))
+    half = G.public("lambda x: np.array([0.5, 0.0])",
+                    text="grad(x) = [0.5, 0.0] (constant, norm exactly 0.5)")
     check(half, np.array([0.0, 1.0]), (np.array([-0.5, 1.0]), 4), lr=0.25, eps=0.5, max_iter=4)
 
 
 def gradient_descent_inputs(gradient_descent):
     """x0 as a plain list (also of integers) and of length 1, x0 left unchanged, the default
     lr, eps and max_iter, and a learning rate too large (divergence until max_iter)."""
-    identity = _Shown("grad of f(x) = 0.5 * x @ x (grad(x) = x)", lambda x: np.array(x, dtype=float))
-    quartic = _Shown("grad of f(x) = sum(x**4) / 4 + x @ x", lambda x: np.asarray(x) ** 3 + 2 * np.asarray(x))
+    identity = G.public("lambda x: np.array(x, dtype=float)",
+                        text="grad of f(x) = 0.5 * x @ x (grad(x) = x)")
+    quartic = G.public("lambda x: np.asarray(x) ** 3 + 2 * np.asarray(x)",
+                       text="grad of f(x) = sum(x**4) / 4 + x @ x")
     cases = [((identity, [3, -4]), {"lr": 0.25}),
              ((identity, [2.0]), {"lr": 0.3, "eps": 1e-9}),
              ((quartic, [1, 2, -1]), {"lr": 0.05}),

@@ -97,6 +97,31 @@ def gaussian_mle_edge_cases(gaussian_mle):
     G.check_cases(gaussian_mle, ref.gaussian_mle, cases)
 
 
+def gaussian_mle_large_offset(gaussian_mle):
+    """Data with a large common offset (1e8 + small noise): the variance keeps the noise's digits.
+
+    The one-pass formula E[x^2] - E[x]^2 subtracts two numbers near 1e16 and
+    loses every digit of a variance near 1 (it may even come out negative).
+    """
+    rng = np.random.default_rng(604)
+    cases = [(1e8, np.array([-1.0, 0.0, 1.0])),
+             (1e8, rng.normal(0.0, 1.0, size=1000)),
+             (-5e7, rng.normal(0.0, 0.01, size=500)),
+             (1e9, rng.uniform(-0.5, 0.5, size=200)),
+             (3e6, 1e-4 * rng.standard_normal(300)),
+             (2.5e8, rng.normal(0.0, 3.0, size=64))]
+    hint = ("Subtract the mean first and average the squared deviations (two passes): "
+            "E[x^2] - E[x]^2 cancels catastrophically when the mean is large compared "
+            "with the spread.")
+    for i, (offset, noise) in enumerate(cases):
+        x = offset + noise
+        if i == len(cases) - 1:
+            x = list(x)  # a plain list works too
+        got = G.call(gaussian_mle, x)
+        _with_hint(got, ref.gaussian_mle(x),
+                   f"gaussian_mle({offset:g} + {G.describe(noise)})", hint)
+
+
 # ----------------------------------------------------------------------------
 # categorical_mle
 # ----------------------------------------------------------------------------
@@ -152,6 +177,191 @@ def gaussian_log_likelihood_long_sample(gaussian_log_likelihood):
     x = rng.normal(0.3, 1.5, size=5000)
     cases = [(x, 0.3, 2.25), (x, 0.0, 1.0), (x, 1.0, 5.0), (list(x[:2000]), -0.2, 2.0)]
     G.check_cases(gaussian_log_likelihood, ref.gaussian_log_likelihood, cases)
+
+
+def gaussian_log_likelihood_far_outliers(gaussian_log_likelihood):
+    """Observations 40 to 1000 standard deviations away stay finite (about -800 at 40 sd), not -inf.
+
+    exp(-800) is 0 in float64, so summing log(pdf(x_i)) gives log(0) = -inf:
+    each term must be written as -1/2 log(2 pi var) - (x_i - mu)^2 / (2 var).
+    """
+    rng = np.random.default_rng(624)
+    body = rng.normal(1.0, 0.5, size=200)
+    cases = [(np.array([0.0, 40.0]), 0.0, 1.0),
+             (np.array([40.0]), 0.0, 1.0),
+             (np.array([-3.0 - 40.0 * 0.5]), -3.0, 0.25),
+             (np.r_[body, 1.0 + 45 * 0.5], 1.0, 0.25),
+             (np.r_[body, 1.0 - 100 * 0.5, 1.0 + 60 * 0.5], 1.0, 0.25),
+             (np.array([1000.0, -1000.0, 0.5]), 0.0, 1.0),
+             ([7.0, 2e-3 * 50], 0.0, 4e-6)]
+    hint = ("Every observation contributes -1/2 log(2 pi var) - (x - mu)^2 / (2 var), a "
+            "finite number even when its density exp(...) underflows to 0: never take the "
+            "log of a density you computed first.")
+    for x, mu, var in cases:
+        got = G.call(gaussian_log_likelihood, x, mu, var)
+        _with_hint(got, ref.gaussian_log_likelihood(x, mu, var),
+                   G.describe_call("gaussian_log_likelihood", (x, mu, var)), hint)
+
+
+# ----------------------------------------------------------------------------
+# laplace_mle
+# ----------------------------------------------------------------------------
+
+def _laplace_sample(rng):
+    n = int(rng.integers(1, 150))
+    x = rng.laplace(float(rng.uniform(-20, 20)), float(rng.choice([0.05, 1.0, 6.0])), size=n)
+    if rng.random() < 0.3:  # a few wild outliers: the median does not care
+        k = int(rng.integers(1, 4))
+        x[rng.choice(n, size=min(k, n), replace=False)] = rng.choice([-1e4, 1e4], size=min(k, n))
+    return (x,)
+
+
+_LAPLACE_HINT = ("The Laplace MLE location m is the median of x (for an even n, the midpoint of "
+                 "the two middle values, as np.median gives), and b is the mean of |x - m|.")
+
+
+def laplace_mle_values(laplace_mle):
+    """(median, mean |x - m|) on 40 random Laplace samples, odd and even sizes, some with outliers."""
+    cases = G.random_cases(661, 40, _laplace_sample)
+    cases += [(np.array([5.0, 1.0, 4.0, 2.0, 3.0]),), (np.array([0.0, 1.0, 10.0, 11.0]),)]
+    for (x,) in cases:
+        got = G.call(laplace_mle, x)
+        _with_hint(got, ref.laplace_mle(x), G.describe_call("laplace_mle", (x,)), _LAPLACE_HINT)
+
+
+def laplace_mle_edge_cases(laplace_mle):
+    """Even sizes (midpoint median), one value, two values, constant data, outliers, integers, lists."""
+    cases = [(np.array([3.0]),), (np.array([1.0, 2.0]),), (np.array([2.0, 1.0, 100.0, 3.0]),),
+             (np.full(6, -2.5),), (np.array([1, 2, 3, 4, 1000]),), ([4.0, -1.0, 0.5, 8.0],),
+             (np.array([0.0, 0.0, 1.0, 1.0]),), (np.r_[np.zeros(50), np.full(49, 1e6)],),
+             (np.arange(10, dtype=np.int64),)]
+    for (x,) in cases:
+        got = G.call(laplace_mle, x)
+        _with_hint(got, ref.laplace_mle(x), G.describe_call("laplace_mle", (x,)), _LAPLACE_HINT)
+
+
+# ----------------------------------------------------------------------------
+# sample_means
+# ----------------------------------------------------------------------------
+
+NAME_SM = "sample_means"
+
+#: A finite population of 60 values; the survey sampler draws without
+#: replacement, so one sample can never be larger than 60.
+_POPULATION = np.round(np.random.default_rng(670).normal(170.0, 8.0, size=60), 1)
+
+
+def _samplers():
+    """(sampler, mean, variance, excess kurtosis) of the distributions the checks use."""
+    return [
+        (G.public("lambda rng, n: rng.exponential(2.0, size=n)"), 2.0, 4.0, 6.0),
+        (G.public("lambda rng, n: rng.normal(-1.0, 3.0, size=n)"), -1.0, 9.0, 0.0),
+        (G.public("lambda rng, n: rng.uniform(0.0, 1.0, size=n)"), 0.5, 1 / 12, -1.2),
+        (G.public("lambda rng, n: rng.integers(1, 7, size=n)"), 3.5, 35 / 12, -222 / 175),
+        (G.public("lambda rng, n: (rng.random(n) < 0.2).astype(float)"), 0.2, 0.16,
+         (1 - 6 * 0.16) / 0.16),
+    ]
+
+
+def _survey():
+    return G.public("lambda rng, n: rng.choice(population, size=n, replace=False)",
+                    "lambda rng, n: rng.choice(population, size=n, replace=False)  "
+                    "# population: 60 heights, drawn without replacement",
+                    population=_POPULATION)
+
+
+def _sm_call(sampler, n, repeats, rng_text):
+    return f"{NAME_SM}({sampler!r}, {n!r}, {repeats!r}, rng={rng_text})"
+
+
+def _compare_seeded(sample_means, sampler, n, repeats, seed, hint):
+    got = G.call(sample_means, sampler, n, repeats, rng=np.random.default_rng(seed), name=NAME_SM)
+    expected = ref.sample_means(sampler, n, repeats, rng=np.random.default_rng(seed))
+    _with_hint(got, expected, _sm_call(sampler, n, repeats, f"np.random.default_rng({seed})"),
+               hint)
+
+
+_SM_HINT = ("With rng = np.random.default_rng(seed), call sampler(rng, n) once per sample, "
+            "repeats times in a row with that same rng, and return the mean of each sample "
+            "in that order.")
+
+
+def sample_means_exact(sample_means):
+    """Same draws as the contract under identically seeded generators: repeats calls sampler(rng, n), in order."""
+    samplers = [case[0] for case in _samplers()]
+    settings = [(1, 5), (7, 40), (30, 200), (2, 1), (100, 17), (3, 500)]
+    for i, (n, repeats) in enumerate(settings):
+        for j, sampler in enumerate(samplers):
+            _compare_seeded(sample_means, sampler, n, repeats, 6700 + 10 * i + j, _SM_HINT)
+    survey = _survey()
+    for i, (n, repeats) in enumerate([(10, 50), (60, 3), (25, 400)]):
+        _compare_seeded(sample_means, survey, n, repeats, 6790 + i,
+                        _SM_HINT + " A sampler may draw without replacement from a finite "
+                        "population, so never ask it for one big sample of n * repeats values.")
+
+
+def sample_means_shapes(sample_means):
+    """A (repeats,) float64 array for repeats and n from 1 upwards, integer samples, keyword arguments; each sample has size n."""
+    sized = G.public("lambda rng, n: np.full(n, float(n)) + 0.0 * rng.random()")
+    dice = G.public("lambda rng, n: rng.integers(1, 7, size=n)")
+    for n, repeats in [(1, 1), (1, 9), (12, 1), (5, 3), (250, 4)]:
+        call = _sm_call(sized, n, repeats, "np.random.default_rng(0)")
+        got = G.call(sample_means, sized, n, repeats, rng=np.random.default_rng(0), name=NAME_SM)
+        _with_hint(got, np.full(repeats, float(n)), call,
+                   f"The sampler returns n copies of n, so every mean is {float(n)!r}: pass n to "
+                   f"sampler (not repeats), and return one mean per sample, {repeats} in all.")
+    for n, repeats in [(1, 6), (4, 11), (3, 2)]:
+        _compare_seeded(sample_means, dice, n, repeats, 6800 + n, _SM_HINT)
+    got = G.call(sample_means, dice, n=6, repeats=8, rng=np.random.default_rng(6810), name=NAME_SM)
+    expected = ref.sample_means(dice, 6, 8, rng=np.random.default_rng(6810))
+    _with_hint(got, expected,
+               f"{NAME_SM}({dice!r}, n=6, repeats=8, rng=np.random.default_rng(6810))", _SM_HINT)
+
+
+def sample_means_rng(sample_means):
+    """Randomness only from rng: the global np.random state is untouched (with and without rng); rng=None gives fresh draws each call."""
+    sampler = _samplers()[0][0]
+    hint = "Pass your Generator to sampler, e.g. sampler(rng, n), never np.random itself."
+    call = _sm_call(sampler, 10, 20, "np.random.default_rng(6820)")
+    with G.global_rng_untouched(call, hint):
+        G.call(sample_means, sampler, 10, 20, rng=np.random.default_rng(6820), name=NAME_SM)
+    call = _sm_call(sampler, 10, 20, "None")
+    with G.global_rng_untouched(call, hint + " With rng=None use np.random.default_rng()."):
+        first = G.call(sample_means, sampler, 10, 20, name=NAME_SM)
+    second = G.call(sample_means, sampler, 10, 20, rng=None, name=NAME_SM)
+    for value in (first, second):
+        if not (isinstance(value, np.ndarray) and value.shape == (20,)):
+            raise G.GradingFailure(f"{call} should return a NumPy array of shape (20,), but "
+                                   f"returned {G.describe(value)}.")
+    if np.array_equal(first, second):
+        raise G.GradingFailure(
+            f"Two calls {call} returned the same means {G.describe(first)}: with rng=None "
+            f"each call must draw fresh random numbers from np.random.default_rng() "
+            f"(no fixed seed).")
+
+
+def sample_means_distribution(sample_means):
+    """The means follow N(mu, sigma^2 / n) (CLT): their average and spread are within 6.1 standard errors (false-fail 1e-9 each)."""
+    for i, ((sampler, mu, var, kurt), n, repeats) in enumerate(
+            zip(_samplers(), (30, 5, 12, 50, 40), (4000, 3000, 5000, 2000, 3000))):
+        seed = 6830 + i
+        call = _sm_call(sampler, n, repeats, f"np.random.default_rng({seed})")
+        got = G.call(sample_means, sampler, n, repeats, rng=np.random.default_rng(seed),
+                     name=NAME_SM)
+        if not (isinstance(got, np.ndarray) and got.shape == (repeats,)
+                and got.dtype.kind in "fiu"):
+            raise G.GradingFailure(f"{call} should return a float NumPy array of shape "
+                                   f"({repeats},), but returned {G.describe(got)}.")
+        means = got.astype(np.float64)
+        var_mean = var / n  # the CLT's variance of one sample mean
+        G.assert_within_se(float(np.mean(means)), mu, np.sqrt(var_mean / repeats),
+                           call=f"the average of the {repeats} means of {call}")
+        # Standard error of a sample variance: var * sqrt(2 / (R - 1) + kurtosis / R),
+        # with the excess kurtosis of a mean of n draws, kurt / n.
+        se_var = var_mean * np.sqrt(2 / (repeats - 1) + kurt / n / repeats)
+        G.assert_within_se(float(np.var(means, ddof=1)), var_mean, se_var,
+                           call=f"the variance of the {repeats} means of {call} "
+                                f"(sigma^2 / n = {var:.6g} / {n})")
 
 
 # ----------------------------------------------------------------------------
@@ -281,11 +491,16 @@ def kl_divergence_errors(kl_divergence):
 
 
 CHECKS = {
-    "gaussian_mle": [gaussian_mle_values, gaussian_mle_divides_by_n, gaussian_mle_edge_cases],
+    "gaussian_mle": [gaussian_mle_values, gaussian_mle_divides_by_n, gaussian_mle_edge_cases,
+                     gaussian_mle_large_offset],
     "categorical_mle": [categorical_mle_values, categorical_mle_unseen_classes],
     "gaussian_log_likelihood": [gaussian_log_likelihood_values,
                                 gaussian_log_likelihood_normalising_term,
-                                gaussian_log_likelihood_long_sample],
+                                gaussian_log_likelihood_long_sample,
+                                gaussian_log_likelihood_far_outliers],
+    "laplace_mle": [laplace_mle_values, laplace_mle_edge_cases],
+    "sample_means": [sample_means_exact, sample_means_shapes, sample_means_rng,
+                     sample_means_distribution],
     "entropy": [entropy_values, entropy_zero_convention],
     "cross_entropy": [cross_entropy_values, cross_entropy_identity, cross_entropy_conventions],
     "kl_divergence": [kl_divergence_values, kl_divergence_properties, kl_divergence_conventions,

@@ -1,8 +1,15 @@
 """Hidden tests for 05_monte_carlo.
 
-Random results are never compared with the reference's numbers: a correct
-answer may draw its numbers in another order (one ``(repeat, sample_size)``
-matrix, a loop over repeats, ``rng.random`` scaled by hand, ...).  Instead:
+The learner's functions run in another process, so every callable handed to
+them is a :func:`dlmath.grading.public` (source text plus plain data), and only
+returned values are judged (nothing is recorded through side effects).
+
+Random results are compared with the reference's numbers only where the
+contract fixes how the draws are taken: ``mc_expectation`` is
+``mean(g(sampler(rng, n)))``, so given an identically seeded Generator it must
+return the reference's value up to rounding.  Everywhere else a correct answer
+may draw its numbers in another order (one ``(repeat, sample_size)`` matrix, a
+loop over repeats, ``rng.random`` scaled by hand, ...), so instead:
 
 * an estimate is compared with the **exact** value, with a tolerance of ``z``
   standard errors computed from the known variance; ``z`` comes from
@@ -12,11 +19,15 @@ matrix, a loop over repeats, ``rng.random`` scaled by hand, ...).  Instead:
 * a returned standard deviation of ``repeat`` estimates is compared with the
   true standard error through a chi-square band (Laurent & Massart 2000),
   again with false-fail probability at most 1e-9, accepting ``ddof`` 0 and 1;
-* some checks are exact: the functions we pass record where they were
-  evaluated (or what they sampled), so the returned mean must equal the
-  average over those very points, in any order.
+* some results are exact whatever the draws: constants integrate exactly, an
+  indicator of the outside of ``[low, high]`` integrates to exactly 0, and an
+  estimate of pi is always ``4k/n``;
+* reproducibility: the same seed gives the same result, other seeds differ,
+  and NumPy's global random state is untouched, with ``rng`` given or None.
 
-Every comparison below states its false-fail probability in a comment.
+The deterministic functions (covariance, marginal, conditional, kurtosis) are
+compared with the reference on many seeded random inputs and edge cases.
+Every statistical comparison states its false-fail probability in a comment.
 """
 
 from __future__ import annotations
@@ -27,56 +38,21 @@ import math
 import numpy as np
 
 from dlmath import grading as G
+from dlmath.reference import monte_carlo as ref
 
 #: Probability that a correct answer fails one statistical comparison.
 FALSE_FAIL = 1e-9
+
+#: The "no shortcut" rule of sample_covariance.
+NO_COV = ["numpy.cov"]
+
+#: Graded function -> library functions it may not call (stated in the notebook).
+NO_SHORTCUT = {"sample_covariance": NO_COV}
 
 
 # ----------------------------------------------------------------------------
 # Small helpers private to this assignment
 # ----------------------------------------------------------------------------
-
-class _Shown:
-    """A callable that shows up in failure messages as ``text``.
-
-    With ``record=True`` it keeps every array it was called with (``seen``)
-    and every result (``returned``).  Deep copies (``G.call`` deep-copies the
-    arguments) are the object itself, so the record is shared.
-    """
-
-    def __init__(self, text, func, record=False):
-        self.text = text
-        self.func = func
-        self.record = record
-        self.seen = []
-        self.returned = []
-
-    def __call__(self, *args):
-        if self.record and len(args) == 1:  # an integrand f(x) or g(x)
-            self.seen.append(np.array(args[0], dtype=np.float64).ravel())
-        out = self.func(*args)
-        if self.record:
-            self.returned.append(out)
-        return out
-
-    def __repr__(self):
-        return self.text
-
-    def __deepcopy__(self, memo):
-        return self
-
-
-class _Sampler(_Shown):
-    """A sampler ``sampler(rng, n)`` that records the generator, n and the draws."""
-
-    def __call__(self, rng, n):
-        state = (rng.bit_generator.state if isinstance(rng, np.random.Generator)
-                 else None)
-        self.seen.append((type(rng).__name__, state, n))
-        out = self.func(rng, n)
-        self.returned.append(np.array(out, dtype=np.float64).ravel())
-        return out
-
 
 def _fail(message):
     raise G.GradingFailure(message)
@@ -240,22 +216,20 @@ def _integrand_stats(func, low, high):
 NAME_MCI = "monte_carlo_integral"
 
 #: The lecture's integrand and its exact integral over [-1, 1].
-LECTURE_F = _Shown("lambda x: np.exp(-x**2)", lambda x: np.exp(-x ** 2))
+LECTURE_F = G.public("lambda x: np.exp(-x**2)")
 LECTURE_EXACT = math.sqrt(math.pi) * math.erf(1.0)
 #: Exact sd of one draw 2 exp(-U^2), U ~ U[-1, 1]: E[4 exp(-2U^2)] = sqrt(2 pi) erf(sqrt 2).
 LECTURE_SD = math.sqrt(math.sqrt(2 * math.pi) * math.erf(math.sqrt(2.0)) - LECTURE_EXACT ** 2)
 
 #: (integrand, low, high, exact integral): no interval of length 1 or 2, most not at 0.
 INTEGRANDS = [
-    (_Shown("np.cos", np.cos), 0.5, 3.7, math.sin(3.7) - math.sin(0.5)),
-    (_Shown("lambda x: x**2", lambda x: x ** 2), 2.0, 5.0, 39.0),
-    (_Shown("lambda x: 1 / (1 + x**2)", lambda x: 1 / (1 + x ** 2)), -3.0, 0.5,
-     math.atan(0.5) + math.atan(3.0)),
-    (_Shown("np.sqrt", np.sqrt), 1.0, 10.0, 2.0 / 3.0 * (10.0 ** 1.5 - 1.0)),
-    (_Shown("np.exp", np.exp), -2.5, -0.25, math.exp(-0.25) - math.exp(-2.5)),
-    (_Shown("lambda x: np.sin(3 * x)", lambda x: np.sin(3 * x)), -0.2, 0.4,
-     (math.cos(-0.6) - math.cos(1.2)) / 3.0),
-    (_Shown("lambda x: 3 - 2 * x", lambda x: 3 - 2 * x), 4, 7, -24.0),
+    (G.public("np.cos"), 0.5, 3.7, math.sin(3.7) - math.sin(0.5)),
+    (G.public("lambda x: x**2"), 2.0, 5.0, 39.0),
+    (G.public("lambda x: 1 / (1 + x**2)"), -3.0, 0.5, math.atan(0.5) + math.atan(3.0)),
+    (G.public("np.sqrt"), 1.0, 10.0, 2.0 / 3.0 * (10.0 ** 1.5 - 1.0)),
+    (G.public("np.exp"), -2.5, -0.25, math.exp(-0.25) - math.exp(-2.5)),
+    (G.public("lambda x: np.sin(3 * x)"), -0.2, 0.4, (math.cos(-0.6) - math.cos(1.2)) / 3.0),
+    (G.public("lambda x: 3 - 2 * x"), 4, 7, -24.0),
 ]
 
 
@@ -290,77 +264,70 @@ def monte_carlo_integral_lecture_example(monte_carlo_integral):
     _assert_std(std, LECTURE_SD / math.sqrt(1000), 100, 1000, call + "[1]")
 
 
-def monte_carlo_integral_interval_length(monte_carlo_integral):
-    """The interval length multiplies the average: constants integrate exactly
-    to (high - low) * c with std 0, and seven integrals over intervals of other
-    lengths and positions (none of length 1 or 2, most away from 0) are within
-    the standard error of their closed forms."""
+def monte_carlo_integral_values(monte_carlo_integral):
+    """The interval length multiplies the average and U is uniform on [low, high]:
+    constants integrate exactly to (high - low) * c with std 0; f = 1 outside
+    [low, high] (0 inside) integrates to exactly 0; seven integrals over intervals
+    of other lengths and positions, one with 4000 small repeats (the mean is over
+    all of them) and one with a million draws per estimate are within the
+    standard error of their closed forms."""
     constants = [(2.5, 2.0, 5.0, 37, 3), (-1.25, -4.0, -0.5, 10, 10),
                  (4.0, 0.25, 0.75, 100, 4), (1.0, 10, 13, 8, 25), (0.5, -3.5, 6.25, 1, 2)]
     for i, (c, low, high, n, r) in enumerate(constants):
-        f = _Shown(f"lambda x: np.full(np.shape(x), {c})",
-                   lambda x, c=c: np.full(np.shape(x), c))
+        f = G.public("lambda x: np.full(np.shape(x), c)",
+                     text=f"lambda x: np.full(np.shape(x), {c})", c=c)
         (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 300 + i)
         # Exact (no randomness): the average of a constant is the constant.
         G.assert_matches((mean, std), ((high - low) * c, 0.0), call=call, rtol=1e-10,
                          atol=1e-10)
+    for i, (low, high, n, r) in enumerate([(2.0, 5.5, 400, 25), (-7.0, -4.5, 1000, 8),
+                                           (0.5, 1.25, 123, 17), (1, 4, 50, 200)]):
+        f = G.public("lambda x: np.where((x < lo) | (x > hi), 1.0, 0.0)",
+                     text=f"lambda x: np.where((x < {low}) | (x > {high}), 1.0, 0.0)",
+                     lo=low, hi=high)
+        (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 305 + i)
+        # Exact: f is 0 at every point of [low, high].
+        try:
+            G.assert_matches((mean, std), (0.0, 0.0), call=call, rtol=0.0, atol=1e-12)
+        except G.GradingFailure as exc:
+            _fail(f"{exc}\nf is 1 outside [low, high] = [{low}, {high}] and 0 inside, so a "
+                  f"non-zero result means some points were drawn outside the interval. Draw U "
+                  f"uniformly on [low, high] (did you ignore low, or forget to scale rng.random()?).")
     for i, (f, low, high, exact) in enumerate(INTEGRANDS):
-        sd, bound = _integrand_stats(f.func, low, high)
+        sd, bound = _integrand_stats(f, low, high)
         (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 2000, 50, 310 + i)
         # False-fail <= 1e-9 per integrand (Bernstein, 100 000 bounded draws);
-        # <= 7e-9 for the whole check.
+        # <= 7e-9 for the seven.
         _assert_mean(mean, exact, sd, 100_000, call + "[0]", bound=bound)
-
-
-def monte_carlo_integral_uses_samples(monte_carlo_integral):
-    """f is evaluated at exactly sample_size * repeat points, all in [low, high]
-    and centred on its middle, and the returned mean is (high - low) times the
-    average of f over those very points (the mean over all repeats)."""
-    cases = [(_Shown("lambda x: x**2", lambda x: x ** 2, record=True), 2.0, 5.5, 400, 25),
-             (_Shown("np.cos", np.cos, record=True), -7.0, -4.5, 1000, 8),
-             (_Shown("lambda x: 3 - 2 * x", lambda x: 3 - 2 * x, record=True), 0.5, 1.25, 123, 17),
-             (_Shown("np.exp", np.exp, record=True), 1, 4, 50, 200)]
-    for i, (f, low, high, n, r) in enumerate(cases):
-        f.seen.clear()
-        (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 320 + i)
-        points = np.concatenate(f.seen) if f.seen else np.zeros(0)
-        if points.size != n * r:
-            _fail(f"{call} evaluated f at {points.size} points; expected sample_size * repeat "
-                  f"= {n * r}: each of the {r} repeats is a fresh sample of {n} uniform points.")
-        if points.min() < low or points.max() > high:
-            _fail(f"{call} evaluated f at points from {points.min():.6g} to {points.max():.6g}; "
-                  f"expected every point in [low, high] = [{low}, {high}]. Draw U uniformly on "
-                  f"[low, high] (did you ignore low, or forget to scale rng.random()?).")
-        # False-fail <= 1e-9: Bernstein for the mean of n * r uniform points (|U - mid| <= L/2).
-        _assert_mean(points.mean(), (low + high) / 2, (high - low) / math.sqrt(12), points.size,
-                     f"the average of the points where {call} evaluated f", bound=(high - low) / 2)
-        expected = (high - low) * float(np.mean(f.func(points)))
-        try:
-            # Exact (same points, any order): only rounding differs.
-            G.assert_matches(mean, expected, call=call + "[0]", rtol=1e-9, atol=1e-12)
-        except G.GradingFailure as exc:
-            _fail(f"{exc}\nThe expected value is (high - low) times the average of f over all "
-                  f"{n * r} points where your function evaluated f: the mean of the {r} "
-                  f"estimates, each (high - low) * mean(f(U)).")
+    # Many small repeats: the mean of all 4000 estimates (20 000 draws), not one of them.
+    f, low, high, exact = INTEGRANDS[1]
+    sd, bound = _integrand_stats(f, low, high)
+    (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 5, 4000, 318)
+    # False-fail <= 1e-9 (Bernstein, 20 000 bounded draws).
+    _assert_mean(mean, exact, sd, 20_000, call + "[0]", bound=bound)
+    # A million draws per estimate.
+    f, low, high = G.public("np.cos"), -0.5, 2.5
+    exact = math.sin(2.5) - math.sin(-0.5)
+    sd, bound = _integrand_stats(f, low, high)
+    (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 1_000_000, 2, 350)
+    # False-fail <= 1e-9: Bernstein for the mean of 2 000 000 bounded draws.
+    _assert_mean(mean, exact, sd, 2_000_000, call + "[0]", bound=bound)
 
 
 def monte_carlo_integral_std(monte_carlo_integral):
     """The std is the spread of the `repeat` estimates, i.e. the true standard
     error (high - low) sd(f(U)) / sqrt(sample_size) of one estimate, for a small
-    and a large standard error (so a variance or the std of single samples fails)."""
+    and a large standard error (so a variance or the std of single samples fails),
+    and it shrinks like 1/sqrt(sample_size): 100 times more draws give a std
+    about 10 times smaller."""
     cases = [(INTEGRANDS[0][0], 0.5, 3.7, 1000, 400),
-             (_Shown("lambda x: 50 * x**2", lambda x: 50 * x ** 2), 2.0, 5.0, 500, 400),
+             (G.public("lambda x: 50 * x**2"), 2.0, 5.0, 500, 400),
              (INTEGRANDS[4][0], -2.5, -0.25, 2000, 300)]
     for i, (f, low, high, n, r) in enumerate(cases):
-        sd, _ = _integrand_stats(f.func, low, high)
+        sd, _ = _integrand_stats(f, low, high)
         (_, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 330 + i)
         # False-fail <= 1e-9 per case: chi-square band for the std of r estimates.
         _assert_std(std, sd / math.sqrt(n), r, n, call + "[1]")
-
-
-def monte_carlo_integral_rate(monte_carlo_integral):
-    """The standard error shrinks like 1/sqrt(sample_size): 100 times more draws
-    give a std about 10 times smaller (ratio of stds at 50 and 5000 draws)."""
     f, low, high, _ = INTEGRANDS[3]
     r = 400
     (_, small), call_small = _run_mci(monte_carlo_integral, f, low, high, 50, r, 340)
@@ -386,11 +353,11 @@ def monte_carlo_integral_rate(monte_carlo_integral):
 
 def monte_carlo_integral_rng(monte_carlo_integral):
     """Randomness only from rng: the same seed reproduces the result exactly,
-    other seeds differ, NumPy's global random state is untouched, and rng=None
-    (also with the default sample_size=100, repeat=10) still gives a correct,
-    freshly random estimate."""
+    other seeds differ, NumPy's global random state is untouched (with rng given
+    and with rng=None), and rng=None (also with the default sample_size=100,
+    repeat=10) gives a correct, freshly random estimate."""
     f, low, high, exact = INTEGRANDS[2]
-    sd, bound = _integrand_stats(f.func, low, high)
+    sd, bound = _integrand_stats(f, low, high)
     for seed, kind in ((77, "pcg"), (5, "philox")):
         first, call = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
         second, _ = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
@@ -409,10 +376,11 @@ def monte_carlo_integral_rng(monte_carlo_integral):
                                _mci_call(f, low, high, 300, 20, rng_text))
     means = []
     for n, r in ((1000, 20), (1000, 20), (None, None)):
-        kwargs = {} if n is None else {"sample_size": n, "repeat": r}
+        kwargs = {} if n is None else {"sample_size": n, "repeat": r, "rng": None}
         call = _mci_call(f, low, high, n, r, "None" if n is not None else None)
-        result = G.call(monte_carlo_integral, f, low, high, name=NAME_MCI,
-                        **kwargs, **({"rng": None} if n is not None else {}))
+        with G.global_rng_untouched(call, "With rng=None, make rng = np.random.default_rng() "
+                                    "and draw from it, not from np.random.uniform."):
+            result = G.call(monte_carlo_integral, f, low, high, name=NAME_MCI, **kwargs)
         mean, _ = _pair(result, call)
         draws = (n or 100) * (r or 10)
         # False-fail <= 1e-9 per call (Bernstein for n * r bounded draws).
@@ -422,19 +390,6 @@ def monte_carlo_integral_rng(monte_carlo_integral):
     if means[0] == means[1]:
         _fail(f"Two calls {_mci_call(f, low, high, 1000, 20, 'None')} returned the same mean "
               f"{means[0]!r}; rng=None must mean a fresh np.random.default_rng(), not a fixed seed.")
-
-
-def monte_carlo_integral_million(monte_carlo_integral):
-    """A million draws per estimate (sample_size=1_000_000, repeat=2) run
-    vectorised and land within the (tiny) standard error of the exact value."""
-    f, low, high = _Shown("np.cos", np.cos), -0.5, 2.5
-    exact = math.sin(2.5) - math.sin(-0.5)
-    sd, bound = _integrand_stats(f.func, low, high)
-    (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, 1_000_000, 2, 350)
-    # False-fail <= 1e-9: Bernstein for the mean of 2 000 000 bounded draws.
-    _assert_mean(mean, exact, sd, 2_000_000, call + "[0]", bound=bound)
-    # False-fail <= 1e-9: chi-square band (1 degree of freedom) for the std of 2 estimates.
-    _assert_std(std, sd / 1000.0, 2, 1_000_000, call + "[1]")
 
 
 # ----------------------------------------------------------------------------
@@ -478,7 +433,8 @@ def estimate_pi_lattice(estimate_pi):
 
 def estimate_pi_rng(estimate_pi):
     """Randomness only from rng: the same seed reproduces the estimate, other
-    seeds differ, NumPy's global random state is untouched, and rng=None works."""
+    seeds differ, NumPy's global random state is untouched (with rng given and
+    with rng=None), and rng=None gives a correct, freshly random estimate."""
     n = 200_000
     for seed, kind in ((17, "pcg"), (3, "philox")):
         first, call = _run_pi(estimate_pi, n, seed, kind)
@@ -497,7 +453,10 @@ def estimate_pi_rng(estimate_pi):
     fresh = []
     for _ in range(5):
         call = f"{NAME_PI}({n}, rng=None)"
-        value = _number(G.call(estimate_pi, n, rng=None, name=NAME_PI), call)
+        with G.global_rng_untouched(call, "With rng=None, make rng = np.random.default_rng() "
+                                    "and draw from it, not from np.random.random."):
+            result = G.call(estimate_pi, n, rng=None, name=NAME_PI)
+        value = _number(result, call)
         # False-fail <= 1e-9 per call (Bernstein).
         _assert_mean(value, math.pi, PI_SD, n, call, bound=math.pi)
         fresh.append(value)
@@ -522,50 +481,37 @@ def _normal_cos_stats(mu, sigma):
 
 def _expectation_cases():
     """(g, sampler, truth, sd of g(X), bound on |g(X) - truth| or None if g(X) is normal)."""
+    P = G.public
     cases = []
     # Normal: g(x) = x, exactly normal mean.
-    cases.append((_Shown("lambda x: x", lambda x: x),
-                  _Shown("lambda rng, n: rng.normal(1.5, 2.0, size=n)",
-                         lambda rng, n: rng.normal(1.5, 2.0, size=n)), 1.5, 2.0, None))
+    cases.append((P("lambda x: x"), P("lambda rng, n: rng.normal(1.5, 2.0, size=n)"),
+                  1.5, 2.0, None))
     # Normal: E cos X = cos(mu) exp(-sigma^2 / 2).
     m, s, b = _normal_cos_stats(-0.7, 0.5)
-    cases.append((_Shown("np.cos", np.cos),
-                  _Shown("lambda rng, n: rng.normal(-0.7, 0.5, size=n)",
-                         lambda rng, n: rng.normal(-0.7, 0.5, size=n)), m, s, b))
+    cases.append((P("np.cos"), P("lambda rng, n: rng.normal(-0.7, 0.5, size=n)"), m, s, b))
     # Uniform on [-1, 3]: E X^2 = 7/3, E X^4 = 244/20.
     m = 7 / 3
-    cases.append((_Shown("lambda x: x**2", lambda x: x ** 2),
-                  _Shown("lambda rng, n: rng.uniform(-1, 3, size=n)",
-                         lambda rng, n: rng.uniform(-1, 3, size=n)),
+    cases.append((P("lambda x: x**2"), P("lambda rng, n: rng.uniform(-1, 3, size=n)"),
                   m, math.sqrt(244 / 20 - m * m), 9 - m))
     # Exponential, scale 2: E exp(-X) = 1/3, E exp(-2X) = 1/5.
     m = 1 / 3
-    cases.append((_Shown("lambda x: np.exp(-x)", lambda x: np.exp(-x)),
-                  _Shown("lambda rng, n: rng.exponential(2.0, size=n)",
-                         lambda rng, n: rng.exponential(2.0, size=n)),
+    cases.append((P("lambda x: np.exp(-x)"), P("lambda rng, n: rng.exponential(2.0, size=n)"),
                   m, math.sqrt(1 / 5 - m * m), 1 - m))
     # Exponential, scale 0.5: P(X > 1) = exp(-2).
     p = math.exp(-2.0)
-    cases.append((_Shown("lambda x: np.where(x > 1, 1.0, 0.0)", lambda x: np.where(x > 1, 1.0, 0.0)),
-                  _Shown("lambda rng, n: rng.exponential(0.5, size=n)",
-                         lambda rng, n: rng.exponential(0.5, size=n)),
+    cases.append((P("lambda x: np.where(x > 1, 1.0, 0.0)"),
+                  P("lambda rng, n: rng.exponential(0.5, size=n)"),
                   p, math.sqrt(p * (1 - p)), 1 - p))
     # A fair die (discrete): E X^2 = 91/6, E X^4 = 2275/6.
     m = 91 / 6
-    cases.append((_Shown("lambda x: x**2", lambda x: x ** 2),
-                  _Shown("lambda rng, n: rng.integers(1, 7, size=n)",
-                         lambda rng, n: rng.integers(1, 7, size=n)),
+    cases.append((P("lambda x: x**2"), P("lambda rng, n: rng.integers(1, 7, size=n)"),
                   m, math.sqrt(2275 / 6 - m * m), 36 - m))
     # Uniform on [0, pi]: E sin X = 2/pi, E sin^2 X = 1/2.
     m = 2 / math.pi
-    cases.append((_Shown("np.sin", np.sin),
-                  _Shown("lambda rng, n: rng.uniform(0, np.pi, size=n)",
-                         lambda rng, n: rng.uniform(0, np.pi, size=n)),
+    cases.append((P("np.sin"), P("lambda rng, n: rng.uniform(0, np.pi, size=n)"),
                   m, math.sqrt(0.5 - m * m), max(m, 1 - m)))
     # Beta(2, 5): E X = 2/7, Var X = 10 / (49 * 8).
-    cases.append((_Shown("lambda x: x", lambda x: x),
-                  _Shown("lambda rng, n: rng.beta(2.0, 5.0, size=n)",
-                         lambda rng, n: rng.beta(2.0, 5.0, size=n)),
+    cases.append((P("lambda x: x"), P("lambda rng, n: rng.beta(2.0, 5.0, size=n)"),
                   2 / 7, math.sqrt(10 / 392), 5 / 7))
     return cases
 
@@ -588,49 +534,33 @@ def mc_expectation_known_values(mc_expectation):
         _assert_mean(value, truth, sd, int(n), call, bound=bound)
 
 
-def _check_sampler_use(mc_expectation, g, sampler, n, seed):
-    g = _Shown(g.text, g.func)
-    sampler = _Sampler(sampler.text, sampler.func)
-    rng, rng_text = (None, "None") if seed is None else _seeded(seed)
-    call = _mce_call(g, sampler, n, rng_text)
-    value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
-    if not sampler.seen:
-        _fail(f"{call} never called sampler: draw the samples with sampler(rng, n) "
-              f"(the sampler decides the distribution of X).")
-    kinds = {kind for kind, _, _ in sampler.seen}
-    if kinds != {"Generator"}:
-        _fail(f"{call} called sampler with {sorted(kinds)} instead of a numpy.random.Generator: "
-              f"pass rng on (use np.random.default_rng() when rng is None).")
-    if seed is not None and sampler.seen[0][1] != _seeded(seed)[0].bit_generator.state:
-        _fail(f"{call} called sampler with a generator other than the rng it was given: "
-              f"pass rng itself, so that the same seed gives the same result.")
-    samples = np.concatenate(sampler.returned)
-    if samples.size != n:
-        _fail(f"{call} drew {samples.size} samples through sampler; expected n = {n}.")
-    expected = float(np.mean(g.func(samples)))
-    try:
-        # Exact (same samples, any order): only rounding differs.
-        G.assert_matches(value, expected, call=call, rtol=1e-9, atol=1e-12)
-    except G.GradingFailure as exc:
-        _fail(f"{exc}\nThe expected value is the average of g over the {n} samples that "
-              f"sampler returned: mean(g(samples)), not g(mean(samples)) and not a sum.")
-
-
 def mc_expectation_uses_sampler(mc_expectation):
-    """The samples come from sampler(rng, n) with the very rng given (or a fresh
-    Generator when rng is None), n of them, and the result is the average of g
-    over exactly those samples."""
+    """The contract fixes the draws: the samples are sampler(rng, n) with the very
+    rng given, so with an identically seeded Generator (PCG64 and Philox) the
+    result equals mean(g(sampler(rng, n))) of the reference up to rounding: the
+    average of g over exactly those n samples."""
     cases = _expectation_cases()
-    for i, j in enumerate((3, 2, 5, 1)):
+    plan = [(3, 1000, 700, "pcg"), (2, 257, 701, "philox"), (5, 4096, 702, "pcg"),
+            (1, 7, 703, "pcg"), (6, 1, 704, "philox"), (4, 50_000, 705, "pcg")]
+    for j, n, seed, kind in plan:
         g, sampler = cases[j][0], cases[j][1]
-        _check_sampler_use(mc_expectation, g, sampler, (1000, 257, 4096, 7)[i], 700 + i)
-    _check_sampler_use(mc_expectation, cases[6][0], cases[6][1], 500, None)
+        rng, rng_text = _seeded(seed, kind)
+        call = _mce_call(g, sampler, n, rng_text)
+        expected = ref.mc_expectation(g, sampler, n, rng=_seeded(seed, kind)[0])
+        value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+        try:
+            # Exact (the same samples, summed in any order): only rounding differs.
+            G.assert_matches(value, expected, call=call, rtol=1e-9, atol=1e-12)
+        except G.GradingFailure as exc:
+            _fail(f"{exc}\nThe expected value is the average of g over the n = {n} samples "
+                  f"that sampler(rng, n) returns for this very rng (pass rng itself to "
+                  f"sampler, once): mean(g(samples)), not g(mean(samples)) and not a sum.")
 
 
 def mc_expectation_rng(mc_expectation):
     """Randomness only from rng: the same seed reproduces the estimate, other
-    seeds differ, NumPy's global random state is untouched, and rng=None works
-    and is freshly random."""
+    seeds differ, NumPy's global random state is untouched (with rng given and
+    with rng=None), and rng=None gives a correct, freshly random estimate."""
     g, sampler, truth, sd, bound = _expectation_cases()[1]
     n = 5000
     for seed, kind in ((31, "pcg"), (8, "philox")):
@@ -657,7 +587,10 @@ def mc_expectation_rng(mc_expectation):
     fresh = []
     for _ in range(2):
         call = _mce_call(g, sampler, n, "None")
-        value = _number(G.call(mc_expectation, g, sampler, n, rng=None, name=NAME_MCE), call)
+        with G.global_rng_untouched(call, "With rng=None, pass a fresh np.random.default_rng() "
+                                    "to sampler (not np.random itself, nor a seed drawn from it)."):
+            result = G.call(mc_expectation, g, sampler, n, rng=None, name=NAME_MCE)
+        value = _number(result, call)
         # False-fail <= 1e-9 per call (Bernstein, |cos X - E cos X| <= 1 + |E cos X|).
         _assert_mean(value, truth, sd, n, call, bound=bound)
         fresh.append(value)
@@ -667,15 +600,200 @@ def mc_expectation_rng(mc_expectation):
               f"must mean a fresh np.random.default_rng(), not a fixed seed.")
 
 
+# ----------------------------------------------------------------------------
+# sample_covariance
+# ----------------------------------------------------------------------------
+
+def _data_matrix(rng):
+    """(X,) with 2 to 120 rows, 1 to 6 correlated columns, random offsets and scales."""
+    n = int(rng.integers(2, 120))
+    d = int(rng.integers(1, 7))
+    scale = float(rng.choice([0.01, 1.0, 30.0]))
+    mix = rng.normal(size=(d, d))
+    loc = rng.normal(scale=3.0 * scale, size=d)
+    return (loc + scale * rng.normal(size=(n, d)) @ mix,)
+
+
+def sample_covariance_values(sample_covariance):
+    """sample_covariance on 40 random data matrices (2 to 120 rows, 1 to 6
+    correlated columns with non-zero means, three scales): centred on the column
+    means, divided by n - 1, shape (d, d), without np.cov."""
+    G.check_cases(sample_covariance, ref.sample_covariance,
+                  G.random_cases(801, 40, _data_matrix), forbidden=NO_COV)
+
+
+def sample_covariance_edge_cases(sample_covariance):
+    """Two rows worked by hand ([[2, 6], [6, 18]]), integers with a constant
+    column (zero variance), a plain list with one column (a (1, 1) matrix), more
+    columns than rows, a large common offset (1000 + noise) and 100 000 rows."""
+    rng = np.random.default_rng(802)
+    cases = [(np.array([[1.0, 2.0], [3.0, 8.0]]),),
+             (np.array([[1, 5], [2, 5], [4, 5], [9, 5]]),),
+             ([[0.5], [1.5], [-2.0]],),
+             (rng.normal(size=(3, 10)),),
+             (1000.0 + rng.normal(size=(50, 3)),),
+             (rng.normal(size=(100_000, 3)) @ np.array([[1.0, 0.5, 0.0], [0.0, 2.0, -1.0],
+                                                          [0.0, 0.0, 0.3]]),)]
+    G.check_cases(sample_covariance, ref.sample_covariance, cases, forbidden=NO_COV)
+
+
+def sample_covariance_errors(sample_covariance):
+    """ValueError for fewer than 2 rows: one row (array or list) and no rows."""
+    for X in (np.ones((1, 3)), [[1.0, 2.0, 3.0]], np.zeros((0, 2)), np.array([[4.0]])):
+        rows = np.shape(X)[0]
+        G.expect_value_error(sample_covariance, X, name="sample_covariance",
+                             why=f"X has {rows} row{'s' if rows != 1 else ''}; the sample "
+                                 f"covariance needs at least 2 (it divides by n - 1)")
+
+
+# ----------------------------------------------------------------------------
+# marginal and conditional
+# ----------------------------------------------------------------------------
+
+def _joint(rng):
+    """A random joint pmf of 1 to 6 rows and columns, sometimes with zero entries."""
+    k = int(rng.integers(1, 7))
+    m = int(rng.integers(1, 7))
+    p = rng.dirichlet(np.full(k * m, float(rng.choice([0.5, 1.0, 5.0])))).reshape(k, m)
+    if rng.random() < 0.4:
+        p = p * (rng.random(p.shape) < 0.7)
+        if p.sum() == 0:
+            p[0, 0] = 1.0
+        p = p / p.sum()
+    return p
+
+
+def marginal_values(marginal):
+    """marginal of 40 random joint pmfs (square and not, some entries 0) with
+    axis 0 (P(X): the sum over each row) and axis 1 (P(Y): the sum down each
+    column), a worked 2 x 3 example, integer and list input, np.int64 axis and a
+    total off 1 by 4e-7 (within the allowed 1e-6)."""
+    joints = G.random_cases(811, 20, _joint)
+    joints += [np.full((3, 3), 1 / 9), np.diag([0.2, 0.3, 0.5]),
+               np.array([[0.1, 0.2], [0.3, 0.4]]), np.array([[0.05, 0.15], [0.6, 0.2]])]
+    cases = [(p, axis) for p in joints for axis in (0, 1)]
+    worked = np.array([[0.10, 0.20, 0.10], [0.25, 0.05, 0.30]])
+    cases += [(worked, 0), (worked, 1), (np.array([[0, 1, 0], [0, 0, 0]]), 0),
+              (np.array([[0, 1, 0], [0, 0, 0]]), 1), ([[0.5, 0.25], [0.0, 0.25]], 1),
+              (np.array([[0.3, 0.7]]), np.int64(0)), (np.array([[0.3], [0.7]]), np.int64(1))]
+    G.check_cases(marginal, ref.marginal, cases)
+    almost = np.array([[0.2, 0.3], [0.1, 0.4 - 4e-7]])
+    # A learner may or may not renormalise a total within 1e-6 of 1: both are accepted.
+    G.check_cases(marginal, ref.marginal, [(almost, 0), (almost, 1)], rtol=1e-6)
+
+
+def marginal_errors(marginal):
+    """ValueError for axis not 0 or 1 (2, -1), a negative entry (even when the
+    total is 1), and totals off 1 by more than 1e-6 (1.1, 0.5, 1 + 2e-6, 0)."""
+    good = np.array([[0.1, 0.2], [0.3, 0.4]])
+    for axis in (2, -1, 3):
+        G.expect_value_error(marginal, good, axis, name="marginal",
+                             why=f"axis={axis} is not 0 or 1")
+    bad = [(np.array([[0.6, -0.1], [0.3, 0.2]]), "the entry -0.1 is negative"),
+           (np.array([[0.5, 0.5], [-1e-3, 1e-3]]), "the entry -0.001 is negative"),
+           (good * 1.1, "the entries add up to 1.1, not 1"),
+           (good * 0.5, "the entries add up to 0.5, not 1"),
+           (good * (1 + 2e-6), "the entries add up to 1 + 2e-6: off 1 by more than 1e-6"),
+           (np.zeros((2, 3)), "the entries add up to 0, not 1")]
+    for joint, why in bad:
+        for axis in (0, 1):
+            G.expect_value_error(marginal, joint, axis, name="marginal", why=why)
+
+
+def _joint_and_row(rng):
+    p = _joint(rng)
+    rows = np.flatnonzero(p.sum(axis=1) > 0)
+    return p, int(rng.choice(rows))
+
+
+def conditional_values(conditional):
+    """conditional of 40 random joint pmfs (some entries and rows 0) at a row of
+    positive probability: that row divided by its own sum P(X = x), not by the
+    joint's total, with a worked example, np.int64 index and list input."""
+    cases = G.random_cases(821, 40, _joint_and_row)
+    worked = np.array([[0.10, 0.20, 0.10], [0.25, 0.05, 0.30]])
+    cases += [(worked, 0), (worked, 1), (np.array([[0.2, 0.0], [0.0, 0.8]]), 1),
+              (np.array([[0.0, 0.0, 0.0], [0.1, 0.6, 0.3]]), np.int64(1)),
+              ([[0.125, 0.125], [0.25, 0.5]], 0), (np.array([[0.3, 0.7]]), 0)]
+    G.check_cases(conditional, ref.conditional, cases)
+
+
+def conditional_errors(conditional):
+    """ValueError exactly when P(X = x_index) is 0 (a row of zeros: first, middle
+    or last); a row of tiny but positive probabilities (1e-200) still has its
+    conditional distribution."""
+    joint = np.array([[0.0, 0.0, 0.0], [0.2, 0.3, 0.1], [0.0, 0.0, 0.0], [0.1, 0.0, 0.3]])
+    for x in (0, 2):
+        G.expect_value_error(conditional, joint, x, name="conditional",
+                             why=f"P(X = {x}) is 0: row {x} is all zeros")
+    last = np.array([[0.5, 0.5], [0.0, 0.0]])
+    G.expect_value_error(conditional, last, 1, name="conditional",
+                         why="P(X = 1) is 0: row 1 is all zeros")
+    tiny = np.array([[1e-200, 3e-200, 0.0], [0.5, 0.25, 0.25]])
+    G.check_cases(conditional, ref.conditional, [(tiny, 0), (tiny, 1)])
+
+
+# ----------------------------------------------------------------------------
+# excess_kurtosis
+# ----------------------------------------------------------------------------
+
+def _kurtosis_sample(rng):
+    """(x,): 2 to 3000 draws of a normal, Laplace, uniform, exponential, t(5) or
+    Bernoulli(0.3) distribution, shifted and scaled at random."""
+    n = int(rng.integers(2, 3000))
+    kind = int(rng.integers(0, 6))
+    if kind == 0:
+        draws = rng.normal(size=n)
+    elif kind == 1:
+        draws = rng.laplace(size=n)
+    elif kind == 2:
+        draws = rng.uniform(size=n)
+    elif kind == 3:
+        draws = rng.exponential(size=n)
+    elif kind == 4:
+        draws = rng.standard_t(5, size=n)
+    else:
+        n = max(n, 50)
+        draws = (rng.random(n) < 0.3).astype(float)
+    scale = float(rng.choice([0.01, 1.0, 100.0]))
+    return (float(rng.normal(scale=2.0)) * scale + scale * draws,)
+
+
+def excess_kurtosis_values(excess_kurtosis):
+    """excess_kurtosis of 40 random samples (normal, Laplace, uniform,
+    exponential, t, Bernoulli; 2 to 3000 values, shifted and scaled): m4 / m2^2 - 3
+    with the population central moments (dividing by n)."""
+    G.check_cases(excess_kurtosis, ref.excess_kurtosis,
+                  G.random_cases(831, 40, _kurtosis_sample), rtol=1e-7, atol=1e-8)
+
+
+def excess_kurtosis_edge_cases(excess_kurtosis):
+    """nan for constant data, also where rounding leaves m2 tiny but non-zero
+    (100 copies of 0.7, 1000 of -0.001), a single value and integers; -2 for two
+    values; integer and list input; tiny (1e-8) and huge (1e6) scales, where the
+    answer is the same as at scale 1; a million normal draws (about 0)."""
+    rng = np.random.default_rng(832)
+    base = rng.laplace(size=500)
+    cases = [(np.full(7, 3.0),), (np.full(100, 0.7),), (np.full(10, 0.1),),
+             (np.full(1000, -1e-3),), (np.array([5.0]),), ([2, 2, 2],),
+             (np.array([-1.0, 1.0]),), (np.array([0.0, 0.0, 0.0, 1.0]),),
+             ([1, 2, 3, 4, 5],), (np.array([3, 3, 3, 10]),),
+             (1e-8 * base,), (1e6 * base,), (base,),
+             (rng.normal(size=1_000_000),)]
+    G.check_cases(excess_kurtosis, ref.excess_kurtosis, cases, rtol=1e-7, atol=1e-8)
+
+
 CHECKS = {
     "monte_carlo_integral": [monte_carlo_integral_lecture_example,
-                             monte_carlo_integral_interval_length,
-                             monte_carlo_integral_uses_samples,
+                             monte_carlo_integral_values,
                              monte_carlo_integral_std,
-                             monte_carlo_integral_rate,
-                             monte_carlo_integral_rng,
-                             monte_carlo_integral_million],
+                             monte_carlo_integral_rng],
     "estimate_pi": [estimate_pi_values, estimate_pi_lattice, estimate_pi_rng],
     "mc_expectation": [mc_expectation_known_values, mc_expectation_uses_sampler,
                        mc_expectation_rng],
+    "sample_covariance": [sample_covariance_values, sample_covariance_edge_cases,
+                          sample_covariance_errors],
+    "marginal": [marginal_values, marginal_errors],
+    "conditional": [conditional_values, conditional_errors],
+    "excess_kurtosis": [excess_kurtosis_values, excess_kurtosis_edge_cases],
 }

@@ -13,6 +13,12 @@ PARAM_KEYS = ref.PARAM_KEYS
 #: Entries of this size must give finite, correct results (the contract's ±1e4).
 BIG = 1e4
 
+#: The "no shortcut" rule of tanh and tanh_grad.
+NO_TANH = ["numpy.tanh"]
+
+#: Graded function -> library functions it may not call (stated in the notebook).
+NO_SHORTCUT = {"tanh": NO_TANH, "tanh_grad": NO_TANH}
+
 
 # ----------------------------------------------------------------------------
 # Shared pieces
@@ -24,6 +30,28 @@ def _elementwise_input(rng, scale=None):
     shape = tuple(int(s) for s in rng.integers(1, 7, size=ndim))
     s = float(rng.choice([0.3, 1.0, 4.0, 20.0])) if scale is None else scale
     return rng.normal(scale=s, size=shape)
+
+
+def _check_float64(func, name, cases, forbidden=()):
+    """Fail unless ``func`` returns float64 numbers for every case (the contract's
+    "float64 results even for integer input"), then compare with the reference.
+
+    Values alone cannot see this mistake: ``np.maximum(np.array([-3, 4]), 0)`` holds
+    the right numbers as int64.
+    """
+    reference = getattr(ref, name)
+    for case in cases:
+        args = case if isinstance(case, tuple) else (case,)
+        shown = G.describe_call(name, args)
+        result = G.call(func, *args, name=name, forbidden=forbidden)
+        dtype = np.asarray(result).dtype if isinstance(result, (np.ndarray, np.generic, int, float)) \
+            else None
+        if dtype is not None and dtype != np.float64:
+            raise G.GradingFailure(
+                f"{shown} returned {G.describe(result)} of dtype {dtype};\nexpected float64 "
+                f"numbers (the contract: float64 results even for integer input).\nConvert "
+                f"first with np.asarray(x, dtype=float).")
+        G.assert_matches(result, reference(*args), call=shown)
 
 
 def _check_probability_rows(result, shape, shown, hint):
@@ -124,13 +152,16 @@ def relu_values(relu):
 
 
 def relu_edge_cases(relu):
-    """All negative, all zero, all positive, integers, plain lists, huge values and
-    scalars (a scalar input gives a single number)."""
+    """All negative, all zero, all positive, plain lists, huge values and scalars (a
+    scalar input gives a single number); integer arrays, integer lists and integer
+    scalars give float64 results (np.maximum(x, 0) on integers stays int64)."""
     cases = [(-np.arange(1.0, 6.0),), (np.zeros((2, 3)),), (np.arange(1.0, 5.0),),
-             (np.array([-3, 0, 4]),), ([-1.5, 2.5, 0.0],), ([[1.0, -1.0], [-2.0, 2.0]],),
+             ([-1.5, 2.5, 0.0],), ([[1.0, -1.0], [-2.0, 2.0]],),
              (np.array([-1e300, 1e300, -BIG, BIG]),), (np.array([-1e-300, 1e-300]),),
              (3.5,), (-2.0,), (0.0,)]
     G.check_cases(relu, ref.relu, cases)
+    _check_float64(relu, "relu", [(np.array([-3, 0, 4]),), (np.array([[2, -1], [0, 5]]),),
+                                  ([-2, 0, 7],), (3,), (-4,), (np.arange(-3, 3, dtype=np.int32),)])
 
 
 def relu_grad_values(relu_grad):
@@ -142,12 +173,14 @@ def relu_grad_values(relu_grad):
 
 def relu_grad_at_zero(relu_grad):
     """relu_grad(0) = 0 (the contract's convention at the kink): exact zeros inside
-    arrays, -0.0, the scalar 0, integer arrays and plain lists, tiny values either side
-    of 0."""
+    arrays, -0.0, the scalar 0, plain lists, tiny values either side of 0; integer
+    arrays and integer scalars give float64 0.0 and 1.0 (not int 0 and 1)."""
     cases = [(np.array([-2.0, 0.0, 3.0]),), (np.zeros(5),), (np.array([[0.0, 1.0], [-1.0, 0.0]]),),
-             (np.array([-0.0, 0.0]),), (0.0,), (0,), (np.array([-1, 0, 1, 2]),),
-             ([0.0, 0.5, -0.5],), (np.array([-1e-300, 1e-300, 5e-324]),)]
+             (np.array([-0.0, 0.0]),), (0.0,), ([0.0, 0.5, -0.5],),
+             (np.array([-1e-300, 1e-300, 5e-324]),)]
     G.check_cases(relu_grad, ref.relu_grad, cases)
+    _check_float64(relu_grad, "relu_grad", [(0,), (np.array([-1, 0, 1, 2]),), ([0, 3, -3],),
+                                            (np.array([[0, 2], [-2, 0]]),), (5,)])
 
 
 # ----------------------------------------------------------------------------
@@ -193,6 +226,70 @@ def sigmoid_grad_values(sigmoid_grad):
 def sigmoid_grad_large_inputs(sigmoid_grad):
     """Entries up to ±1e4: the derivative is (numerically) 0 in both tails, never nan."""
     G.check_cases(sigmoid_grad, ref.sigmoid_grad, _large_cases(432))
+
+
+# ----------------------------------------------------------------------------
+# tanh and tanh_grad
+# ----------------------------------------------------------------------------
+
+def _tanh_case(rng):
+    """A random 1-D, 2-D or 3-D array of moderate entries, sometimes tiny ones (where
+    2 sigmoid(2x) - 1 is accurate only in the absolute sense)."""
+    scale = float(rng.choice([1e-9, 0.05, 0.5, 2.0, 8.0]))
+    return (_elementwise_input(rng, scale=scale),)
+
+
+#: Integer and 0-D inputs: the results must be float64 of the input's shape.
+TYPE_CASES = [(0,), (3,), (-2,), (0.75,), (np.float64(-1.25),), (np.array(0.5),),
+              (np.array([-2, -1, 0, 1, 2]),), (np.array([[3, -3], [0, 1]]),), ([1, 0, -1],),
+              ([[0.5, -0.5, 1.0]],), (np.arange(-4, 4, dtype=np.int32).reshape(2, 4),),
+              (np.zeros((2, 1, 3)),)]
+
+
+def tanh_values(tanh):
+    """tanh of 30 random 1-D, 2-D and 3-D arrays (entries from about 1e-9 to 20), plus
+    0, -0.0, tiny entries (compared with an absolute tolerance of 1e-9: 2 sigmoid(2x) - 1
+    loses relative precision there) and odd pairs x, -x.  np.tanh is not allowed."""
+    cases = G.random_cases(481, 30, _tanh_case)
+    cases += [(np.array([0.0, -0.0]),), (np.array([1e-300, -1e-300, 1e-17, -1e-12]),),
+              (np.array([-3.0, -0.5, 0.5, 3.0]),), (np.array([0.25, 1.0, 2.0, 4.0, 8.0]),)]
+    G.check_cases(tanh, ref.tanh, cases, forbidden=NO_TANH, atol=1e-9)
+
+
+def tanh_large_inputs(tanh):
+    """Entries up to ±1e4 (e^x overflows beyond about 709.8, and the textbook quotient
+    becomes inf/inf = nan): tanh is exactly ±1 in the tails, never nan or inf.
+    np.tanh is not allowed."""
+    G.check_cases(tanh, ref.tanh, _large_cases(482), forbidden=NO_TANH)
+
+
+def tanh_types_and_shapes(tanh):
+    """Integer scalars, integer arrays and integer lists give float64; 0-D input (a
+    Python number, a NumPy scalar, a 0-d array) gives a single number, 1-D, 2-D and 3-D
+    input an array of the same shape.  np.tanh is not allowed."""
+    _check_float64(tanh, "tanh", TYPE_CASES, forbidden=NO_TANH)
+
+
+def tanh_grad_values(tanh_grad):
+    """tanh_grad of 30 random 1-D, 2-D and 3-D arrays, plus 0 (gives 1), tiny entries and
+    pairs x, -x (the derivative is even): 1 - tanh(x)**2 elementwise.  np.tanh is not
+    allowed."""
+    cases = G.random_cases(483, 30, _tanh_case)
+    cases += [(np.array([0.0, -0.0]),), (np.array([1e-300, -1e-8, 1e-4]),),
+              (np.array([-3.0, -0.5, 0.5, 3.0]),), (np.array([0.25, 1.0, 2.0, 4.0, 8.0]),)]
+    G.check_cases(tanh_grad, ref.tanh_grad, cases, forbidden=NO_TANH, atol=1e-9)
+
+
+def tanh_grad_large_inputs(tanh_grad):
+    """Entries up to ±1e4: the derivative is (numerically) 0 in both tails, never nan.
+    np.tanh is not allowed."""
+    G.check_cases(tanh_grad, ref.tanh_grad, _large_cases(484), forbidden=NO_TANH)
+
+
+def tanh_grad_types_and_shapes(tanh_grad):
+    """Integer scalars, arrays and lists give float64; 0-D input gives a single number,
+    1-D, 2-D and 3-D input an array of the same shape.  np.tanh is not allowed."""
+    _check_float64(tanh_grad, "tanh_grad", TYPE_CASES, forbidden=NO_TANH)
 
 
 # ----------------------------------------------------------------------------
@@ -396,6 +493,8 @@ CHECKS = {
     "relu_grad": [relu_grad_values, relu_grad_at_zero],
     "sigmoid": [sigmoid_values, sigmoid_large_inputs],
     "sigmoid_grad": [sigmoid_grad_values, sigmoid_grad_large_inputs],
+    "tanh": [tanh_values, tanh_large_inputs, tanh_types_and_shapes],
+    "tanh_grad": [tanh_grad_values, tanh_grad_large_inputs, tanh_grad_types_and_shapes],
     "cross_entropy_loss": [cross_entropy_loss_values, cross_entropy_loss_large_logits,
                            cross_entropy_loss_edge_cases],
     "mlp_forward": [mlp_forward_values, mlp_forward_edge_cases],

@@ -2,10 +2,11 @@
 
 The deep-learning "convolution" is a cross-correlation: the kernel is slid
 over the zero-padded input without being flipped, and every output entry is
-the sum of the products of the kernel with the patch under it.  All three
-functions work on views of the padded input made by
-``numpy.lib.stride_tricks.sliding_window_view`` and reduce them with
-``numpy.einsum``; nothing is modified in place.
+the sum of the products of the kernel with the patch under it.  Max pooling
+(최대 풀링) keeps the largest entry of each window instead.  Every function
+works on views of the (padded) input made by
+``numpy.lib.stride_tricks.sliding_window_view`` and reduces them with
+``numpy.einsum``, ``max`` or ``argmax``; nothing is modified in place.
 """
 
 from __future__ import annotations
@@ -222,3 +223,104 @@ def conv2d_backward(dout, x, w, stride=1, padding=0):
                 bb:bb + stride * (Wo - 1) + 1:stride] += back[a, bb]
     dx = dxp[:, padding:padding + H, padding:padding + W].copy()
     return dx, dw, db
+
+
+# ----------------------------------------------------------------------------
+# Max pooling
+# ----------------------------------------------------------------------------
+
+def _check_pool(x, size, stride):
+    """Check a pooling input and settings; return ``(size, stride, H', W')``.
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not 3-D, ``size`` or ``stride`` is not a positive integer,
+        or the window is larger than the input.
+    """
+    if x.ndim != 3:
+        raise ValueError(f"max pooling needs an input of shape (C, H, W), got {x.shape}")
+    for label, value in (("size", size), ("stride", stride)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral) \
+                or value < 1:
+            raise ValueError(f"{label} must be a positive integer, got {value!r}")
+    size, stride = int(size), int(stride)
+    _, H, W = x.shape
+    if size > H or size > W:
+        raise ValueError(f"a {size}x{size} window does not fit in an input of "
+                         f"{H}x{W}")
+    return size, stride, (H - size) // stride + 1, (W - size) // stride + 1
+
+
+def max_pool2d(x, size=2, stride=2):
+    """Max pooling (최대 풀링) of every channel, no padding.
+
+    Parameters
+    ----------
+    x : array_like, shape (C, H, W)
+        The input, one 2-D map per channel.
+    size : int, optional
+        Side of the square window.
+    stride : int, optional
+        Step between two windows along both axes (``stride < size`` makes
+        the windows overlap, ``stride > size`` skips pixels).
+
+    Returns
+    -------
+    ndarray, shape (C, H', W')
+        ``out[c, i, j] = max_{a, b < size} x[c, i*stride + a, j*stride + b]``
+        with ``H' = floor((H - size) / stride) + 1`` (likewise ``W'``).
+
+    Raises
+    ------
+    ValueError
+        If ``x`` is not 3-D, the settings are not positive integers, or the
+        window does not fit in the input.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    size, stride, _, _ = _check_pool(x, size, stride)
+    return _windows(x, size, size, stride).max(axis=(-2, -1))
+
+
+def max_pool2d_backward(dout, x, size=2, stride=2):
+    """Backpropagation through :func:`max_pool2d`.
+
+    Parameters
+    ----------
+    dout : array_like, shape (C, H', W')
+        Upstream gradient, the derivative of the loss with respect to the
+        pooled output.
+    x : array_like, shape (C, H, W)
+        The input of the forward pass.
+    size, stride : int, optional
+        The settings of the forward pass.
+
+    Returns
+    -------
+    ndarray, shape (C, H, W)
+        ``dx``: each window ``(c, i, j)`` adds ``dout[c, i, j]`` to the
+        position of its maximum, the first one in row-major order when
+        several entries tie; positions that are the maximum of several
+        (overlapping) windows collect the sum, all others get 0.
+
+    Raises
+    ------
+    ValueError
+        If the input or settings are invalid, or ``dout`` does not have the
+        shape of the pooled output.
+    """
+    dout = np.asarray(dout, dtype=np.float64)
+    x = np.asarray(x, dtype=np.float64)
+    size, stride, Ho, Wo = _check_pool(x, size, stride)
+    C = x.shape[0]
+    if dout.shape != (C, Ho, Wo):
+        raise ValueError(f"dout must have the pooled output's shape {(C, Ho, Wo)}, "
+                         f"got {dout.shape}")
+    windows = _windows(x, size, size, stride).reshape(C, Ho, Wo, size * size)
+    first = windows.argmax(axis=-1)             # argmax returns the first maximum
+    rows = np.arange(Ho)[None, :, None] * stride + first // size
+    cols = np.arange(Wo)[None, None, :] * stride + first % size
+    channels = np.broadcast_to(np.arange(C)[:, None, None], first.shape)
+    dx = np.zeros_like(x)
+    np.add.at(dx, (channels, rows, cols), dout)  # unbuffered: repeated positions add up
+    return dx

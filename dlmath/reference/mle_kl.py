@@ -28,7 +28,11 @@ def gaussian_mle(x):
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     mu = np.mean(x)
-    var = np.mean((x - mu) ** 2)
+    deviations = x - mu
+    # Second pass: the deviations are small numbers computed without
+    # cancellation, so 1e8 + noise keeps all the digits of the noise (the
+    # one-pass E[x^2] - E[x]^2 would subtract two numbers near 1e16).
+    var = np.mean(deviations ** 2)
     return float(mu), float(var)
 
 
@@ -70,13 +74,78 @@ def gaussian_log_likelihood(x, mu, var):
         ``sum_i log N(x_i; mu, var)
         = -n/2 log(2 pi var) - sum_i (x_i - mu)^2 / (2 var)``, computed as a
         sum of logarithms so it stays finite where the product of densities
-        would underflow to 0.
+        would underflow to 0, and where a single density would: an
+        observation 40 standard deviations away contributes about -800
+        (``exp(-800)`` is 0 in float64, its logarithm is not needed).
     """
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     mu = float(mu)
     var = float(var)
     return float(-0.5 * x.size * np.log(2.0 * np.pi * var)
                  - np.sum((x - mu) ** 2) / (2.0 * var))
+
+
+def laplace_mle(x):
+    """Maximum-likelihood location and scale of a Laplace distribution.
+
+    The Laplace density is ``p(x | m, b) = exp(-|x - m| / b) / (2 b)``, so the
+    log-likelihood of a sample is ``-n log(2 b) - sum_i |x_i - m| / b``.
+    For every ``b`` it is largest where ``sum_i |x_i - m|`` (the L1 distance
+    from ``x`` to ``m``) is smallest: at the median.  Setting the derivative
+    with respect to ``b`` to zero then gives ``b = mean |x_i - m|``.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,)
+        A sample, ``n >= 1``.
+
+    Returns
+    -------
+    m : float
+        The median of ``x`` (for even ``n`` the midpoint of the two middle
+        values, as ``np.median``; any point between them maximises the
+        likelihood, and ``b`` is the same for all of them).
+    b : float
+        The mean absolute deviation from ``m``.
+    """
+    x = np.asarray(x, dtype=np.float64).reshape(-1)
+    m = float(np.median(x))
+    b = float(np.mean(np.abs(x - m)))
+    return m, b
+
+
+def sample_means(sampler, n, repeats, rng=None):
+    """Means of ``repeats`` independent samples of size ``n``.
+
+    Parameters
+    ----------
+    sampler : callable
+        ``sampler(rng, n)`` returns one sample of size ``n`` (array_like)
+        drawn with the generator ``rng``.
+    n : int
+        Size of each sample.
+    repeats : int
+        Number of samples.
+    rng : numpy.random.Generator, optional
+        Source of randomness; ``None`` means ``np.random.default_rng()``.
+        The global ``np.random`` state is never used.
+
+    Returns
+    -------
+    ndarray, shape (repeats,)
+        Entry ``r`` is the mean of the ``r``-th call ``sampler(rng, n)``; the
+        calls are made one after another with the same ``rng``, so the same
+        seed gives the same result.  By the central limit theorem the entries
+        are approximately ``N(mu, sigma^2 / n)`` distributed.
+    """
+    if rng is None:
+        rng = np.random.default_rng()
+    n = int(n)
+    repeats = int(repeats)
+    means = np.empty(repeats, dtype=np.float64)
+    for r in range(repeats):
+        means[r] = np.mean(np.asarray(sampler(rng, n), dtype=np.float64))
+    return means
 
 
 def _xlogy(x, y):

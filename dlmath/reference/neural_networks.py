@@ -119,6 +119,49 @@ def sigmoid_grad(x):
     return _scalar_or_array(np.asarray(e / (1.0 + e) ** 2, dtype=np.float64))
 
 
+def tanh(x):
+    """Hyperbolic tangent ``(e^x - e^-x) / (e^x + e^-x)``, elementwise and overflow-free.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray or numpy.float64
+        Values in [-1, 1], float64 even for integer input.  tanh is odd, so
+        ``tanh(x) = sign(x) tanh(|x|)``; with ``m = expm1(-2|x|)`` (in
+        (-1, 0], never overflowing) ``tanh(|x|) = (1 - e^{-2|x|}) / (1 + e^{-2|x|})
+        = -m / (2 + m)``.  ``expm1`` keeps full relative accuracy for tiny
+        ``|x|``, where ``1 - e^{-2|x|}`` would cancel.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    m = np.expm1(-2.0 * np.abs(x))
+    return _scalar_or_array(np.asarray(np.sign(x) * (-m / (2.0 + m)), dtype=np.float64))
+
+
+def tanh_grad(x):
+    """Derivative of :func:`tanh`: ``1 - tanh(x)**2``, elementwise.
+
+    Parameters
+    ----------
+    x : array_like
+        Any shape.
+
+    Returns
+    -------
+    ndarray or numpy.float64
+        Values in (0, 1], float64.  With ``e = exp(-2|x|)`` (at most 1),
+        ``1 - tanh^2 = (1 - t)(1 + t) = 4 e / (1 + e)**2``: no cancellation in
+        the tails (where ``1 - tanh^2`` would round to 0 long before the true
+        value underflows) and never ``nan``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    e = np.exp(-2.0 * np.abs(x))
+    return _scalar_or_array(np.asarray(4.0 * e / (1.0 + e) ** 2, dtype=np.float64))
+
+
 def log_softmax(z):
     """Logarithm of :func:`softmax` along the last axis, without ``log(0)``.
 

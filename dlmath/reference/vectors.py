@@ -79,7 +79,10 @@ def angle(x, y):
     Parameters
     ----------
     x, y : array_like, shape (n,)
-        Two non-zero vectors of the same shape.
+        Two vectors of the same shape, neither of them all zeros.  Tiny
+        entries (1e-200, subnormal 1e-310) are fine: each vector is divided
+        by its largest absolute entry before anything is squared, which does
+        not change its direction and keeps ``x . x`` from underflowing to 0.
 
     Returns
     -------
@@ -90,14 +93,50 @@ def angle(x, y):
     Raises
     ------
     ValueError
-        If the shapes differ or either vector is zero.
+        If the shapes differ or either vector is zero (every entry exactly 0).
     """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     if x.shape != y.shape:
         raise ValueError(f"x and y must have the same shape, got {x.shape} and {y.shape}")
-    nx, ny = l2_norm(x), l2_norm(y)
-    if nx == 0.0 or ny == 0.0:
-        raise ValueError("the angle with a zero vector is undefined")
-    cos = np.dot(x / nx, y / ny)
+    sx = np.max(np.abs(x)) if x.size else 0.0
+    sy = np.max(np.abs(y)) if y.size else 0.0
+    if sx == 0.0 or sy == 0.0:
+        raise ValueError("the angle with a zero vector (every entry 0) is undefined")
+    ux, uy = x / sx, y / sy          # largest entry +-1: no underflow, no overflow
+    cos = np.dot(ux, uy) / (l2_norm(ux) * l2_norm(uy))
     return float(np.arccos(np.clip(cos, -1.0, 1.0)))
+
+
+def pairwise_distances(X, Y):
+    """Euclidean distances between every row of X and every row of Y.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        One point per row.
+    Y : array_like, shape (m, d)
+        One point per row, the same number of columns as ``X``.
+
+    Returns
+    -------
+    ndarray, shape (n, m)
+        ``D[i, j] = ||X[i] - Y[j]||_2``, computed from the differences
+        themselves (the accurate form; the notebook teaches the faster
+        ``sqrt(|x|^2 + |y|^2 - 2 x.y)``, which agrees to about 1e-8 of the
+        rows' norms).
+
+    Raises
+    ------
+    ValueError
+        If ``X`` or ``Y`` is not 2-D, or their column counts differ.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
+    if X.ndim != 2 or Y.ndim != 2:
+        raise ValueError(f"X and Y must be 2-D (one point per row), got shapes {X.shape} and {Y.shape}")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X has {X.shape[1]} columns but Y has {Y.shape[1]}: "
+                         "the points must have the same dimension")
+    diff = X[:, None, :] - Y[None, :, :]
+    return np.sqrt(np.sum(diff * diff, axis=2))

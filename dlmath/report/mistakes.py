@@ -1,0 +1,164 @@
+"""Common mistakes: the failure messages of the class, grouped.
+
+A score says *that* a check failed; the error the check printed says *why*.
+Read one notebook at a time, thirty learners making the same mistake look
+like thirty separate problems.  Grouping the messages of the same grade
+cell after blanking out what varies between learners (numbers, printed
+arrays, long quoted values, memory addresses) turns them into one line per
+misconception -- "34 learners: softmax returned nan for inputs near <n>" --
+that can be answered once, in class.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from dlmath.report.gather import ClassData, autograded_path, read_notebook
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+ARRAY_CALL = re.compile(r"\b(?:array|tensor|matrix)\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)", re.S)
+BRACKETS = re.compile(r"\[(?:[^\[\]]|\[(?:[^\[\]]|\[[^\[\]]*\])*\])*\]")
+NUMERIC_BODY = re.compile(r"^[\s\d.eE+\-,\[\]()nainfNA]*$")
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]+\b")
+QUOTED = re.compile(r"'([^'\n]*)'|\"([^\"\n]*)\"")
+NUMBER = re.compile(r"(?<![\w.<])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?![\w])")
+AT_LINE = re.compile(r"^[\w.]+ at: ")
+FAILING_LINE = re.compile(r"^-+>\s*\d*\s?(.*)$")
+
+#: Longest quoted value kept whole in a normalised message.
+QUOTE_CHARS = 20
+#: Longest message kept (normalised or example).
+MESSAGE_CHARS = 300
+
+
+def strip_ansi(text: str) -> str:
+    """Remove terminal colour codes (IPython tracebacks are full of them)."""
+    return ANSI.sub("", text)
+
+
+def failure_message(output: dict) -> str:
+    """The message of one ``error`` output: ``"<ename>: <evalue>"``.
+
+    A bare ``assert`` has no value; then the failing line of the traceback
+    stands in for it (``"AssertionError at: assert p.sum() == 1"``).
+    """
+    ename = str(output.get("ename") or "Error")
+    evalue = strip_ansi(str(output.get("evalue") or "")).strip()
+    if evalue:
+        return f"{ename}: {evalue}"
+    lines = strip_ansi("\n".join(output.get("traceback") or [])).splitlines()
+    failing = [m.group(1).strip() for m in map(FAILING_LINE.match, lines) if m and m.group(1).strip()]
+    if failing:
+        return f"{ename} at: {failing[-1]}"
+    return ename
+
+
+def _shorten_quote(match: re.Match) -> str:
+    quote = "'" if match.group(1) is not None else '"'
+    body = match.group(1) if match.group(1) is not None else match.group(2)
+    if len(body) > QUOTE_CHARS:
+        body = body[:QUOTE_CHARS] + "…"
+    return quote + body + quote
+
+
+def _array_brackets(match: re.Match) -> str:
+    body = match.group(0)
+    if NUMERIC_BODY.match(body) and re.search(r"\d|nan|inf", body):
+        return "<array>"
+    return body
+
+
+def normalise_message(message: str) -> str:
+    """Blank out what differs between learners who made the same mistake.
+
+    Numbers become ``<n>``, printed arrays (``array([...])`` and numeric
+    ``[...]``) become ``<array>``, addresses ``<addr>``, quoted strings are
+    cut to :data:`QUOTE_CHARS` characters, and whitespace is collapsed.
+    A message naming the failing line (``"AssertionError at: ..."``) is
+    kept as it is: that line is the check's code, not the learner's data.
+
+    Examples
+    --------
+    >>> normalise_message("expected 1.0, got array([0.5, nan])")
+    'expected <n>, got <array>'
+    """
+    text = " ".join(strip_ansi(message).split())
+    at_line = AT_LINE.match(text)
+    if at_line:  # the failing line is the check's own code, the same for everybody
+        return text[:MESSAGE_CHARS] + ("…" if len(text) > MESSAGE_CHARS else "")
+    text = ARRAY_CALL.sub("<array>", text)
+    text = BRACKETS.sub(_array_brackets, text)
+    text = ADDRESS.sub("<addr>", text)
+    text = QUOTED.sub(_shorten_quote, text)
+    text = NUMBER.sub("<n>", text)
+    if len(text) > MESSAGE_CHARS:
+        text = text[:MESSAGE_CHARS] + "…"
+    return text
+
+
+@dataclass
+class Mistake:
+    """Learners whose check failed with the same (normalised) message."""
+
+    assignment: str
+    notebook: str
+    grade_id: str
+    message: str
+    example: str
+    students: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """How many learners."""
+        return len(self.students)
+
+    @property
+    def headline(self) -> str:
+        """``"34 learners: <message>"``."""
+        return f"{self.count} learner{'s' if self.count != 1 else ''}: {self.message}"
+
+
+def cell_failures(nb) -> dict[str, str]:
+    """``{grade_id: failure message}`` of a notebook's grade cells with an error output."""
+    out = {}
+    for cell in nb.cells if nb is not None else []:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade") or cell.get("cell_type") != "code":
+            continue
+        errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+        if errors:
+            out[meta.get("grade_id") or cell.get("id", "?")] = failure_message(errors[-1])
+    return out
+
+
+def common_mistakes(data: ClassData, min_count: int = 1) -> list[Mistake]:
+    """Cluster the failure messages of every graded submission.
+
+    Parameters
+    ----------
+    data : ClassData
+        The batch.
+    min_count : int, optional
+        Leave out clusters of fewer learners.
+
+    Returns
+    -------
+    list of Mistake
+        Most learners first.
+    """
+    clusters: dict[tuple[str, str, str, str], Mistake] = {}
+    for student, assignment in sorted(data.graded):
+        for notebook in data.notebooks.get(assignment, []):
+            nb = read_notebook(autograded_path(data.root, student, assignment, notebook))
+            for gid, message in cell_failures(nb).items():
+                norm = normalise_message(message)
+                key = (assignment, notebook, gid, norm)
+                if key not in clusters:
+                    example = " ".join(message.split())
+                    if len(example) > MESSAGE_CHARS:
+                        example = example[:MESSAGE_CHARS] + "…"
+                    clusters[key] = Mistake(assignment, notebook, gid, norm, example)
+                clusters[key].students.append(student)
+    found = [m for m in clusters.values() if m.count >= min_count]
+    return sorted(found, key=lambda m: (-m.count, m.assignment, m.notebook, m.grade_id, m.message))
