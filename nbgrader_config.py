@@ -34,13 +34,30 @@ if COURSE_ROOT not in _path.split(os.pathsep):
 # traitlet of dlmath.execution.ResilientExecute (see `nbgrader --help-all`).
 os.environ["JUPYTER_PATH"] = os.pathsep.join(
     p for p in (os.path.join(COURSE_ROOT, "dlmath", "jupyter"), os.environ.get("JUPYTER_PATH", "")) if p)
-c.Execute.kernel_name = "dlmath-grader"
+c.ResilientExecute.kernel_name = "dlmath-grader"
+# Generating solutions runs the instructor's own notebook (no hidden tests):
+# an ordinary kernel.
+c.Execute.kernel_name = "python3"
+# That kernel talks over loopback TCP; its warning about it is not for anyone.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 c.ResilientExecute.sandbox = os.environ.get("DLMATH_SANDBOX", "auto")  # "bwrap" to require it
 c.ResilientExecute.call_seconds = float(os.environ.get("DLMATH_CALL_SECONDS", "20"))
 c.ResilientExecute.memory_mb = 3072   # address space of the learner's kernel
 c.ResilientExecute.file_mb = 64       # largest file it may write
 c.ResilientExecute.home_mb = 128      # its private writable folder
 c.ResilientExecute.processes = 64     # processes and threads of its user
+
+# autograde, step 1: every submission is rebuilt from the release notebook
+# (dlmath/sanitize.py, the same repairs as dlmath.batch's intake), then
+# nbgrader's own sanitizing.
+c.Autograde.sanitize_preprocessors = [
+    "dlmath.sanitize.CanonicalCells",
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "nbgrader.preprocessors.OverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 
 # autograde: nbgrader's pipeline with an executor that survives kernel deaths
 # and output floods (dlmath/execution.py).
@@ -68,3 +85,28 @@ c.GenerateSolution.preprocessors = [
     "nbgrader.preprocessors.ClearHiddenTests",
     "nbgrader.preprocessors.Execute",
 ]
+
+# autograde of an honest submission prints nothing alarming.  nbgrader records
+# locked cells with their hidden tests, so its OverwriteCells warns "checksum
+# has changed" for every hidden-test cell of every learner (upstream #1961):
+# dlmath/locked.py first gives untouched cells their hidden tests back (real
+# edits still get the warning).  nbgrader's SQLAlchemy "not in session"
+# warnings are noise as well.
+if "nbgrader.preprocessors.OverwriteCells" in c.Autograde.sanitize_preprocessors:
+    _pps = list(c.Autograde.sanitize_preprocessors)
+    _pps.insert(_pps.index("nbgrader.preprocessors.OverwriteCells"), "dlmath.locked.RestoreHiddenTests")
+    c.Autograde.sanitize_preprocessors = _pps
+import warnings as _warnings  # noqa: E402
+_warnings.filterwarnings("ignore", message=".*not in session.*")
+
+# generate_feedback: math renders offline.  nbgrader's feedback template loads
+# MathJax from a CDN; the template dlmath/templates/dlmath_feedback extends it
+# and inlines MathJax 3 from the pinned package django-static-mathjax
+# (dlmath/feedback.py).  Set on GenerateFeedback's own exporter only, so the
+# Formgrader's pages are unchanged.
+c.GenerateFeedback.HTMLExporter.template_name = "dlmath_feedback"
+c.GenerateFeedback.HTMLExporter.extra_template_basedirs = [
+    os.path.join(COURSE_ROOT, "dlmath", "templates"),
+    os.path.join(os.path.dirname(__import__("nbgrader").__file__), "server_extensions", "formgrader", "templates"),
+]
+c.GenerateFeedback.HTMLExporter.filters = {"dlmath_mathjax": "dlmath.feedback.mathjax_script"}

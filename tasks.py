@@ -6,17 +6,25 @@
     python3 tasks.py generate   # regenerate release/ and solutions/
     python3 tasks.py grade      # batch-autograde everything under submitted/
     python3 tasks.py bench      # where grading time goes (prints ratios)
-    python3 tasks.py lab        # open the release notebooks in JupyterLab
+    python3 tasks.py report     # class report of a graded course (report/index.html)
+    python3 tasks.py lab        # learners: JupyterLab on your own copy, work/
+    python3 tasks.py instructor # JupyterLab at the course root (nbgrader's Formgrader)
 
 Each command first creates ``.venv`` (or reuses it) and installs the pinned
 packages of ``requirements.lock`` into it when they changed.  Extra
 arguments are passed on (e.g. ``python3 tasks.py test -k vectors``).
+
+``lab`` copies release/ to work/ (kept out of git) on first use and later
+copies only notebooks that are new: saved work is never overwritten.
+Exit codes: 0 success, 2 unknown command, otherwise the command's own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -26,6 +34,11 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 PY = VENV / "bin" / "python"
 STAMP = VENV / ".dlmath-installed"
+#: Held while .venv is created or updated, so two commands started at once on
+#: a fresh clone do not build it over each other (it sits next to .venv).
+LOCK = ROOT / ".venv.lock"
+#: The learner's working copy of release/ (listed in .gitignore).
+WORK = ROOT / "work"
 
 
 def _fingerprint() -> str:
@@ -35,8 +48,65 @@ def _fingerprint() -> str:
     return digest.hexdigest()
 
 
+#: Debian packages the course uses where it can install them (as root):
+#: command it provides -> package.  bubblewrap is the grading sandbox;
+#: chromium runs the browser test (tests/test_browser.py).
+SYSTEM_PACKAGES = {"bwrap": "bubblewrap", "chromium": "chromium"}
+#: What is lost without each command, for the note when it is missing.
+WITHOUT = {"bwrap": "grading runs WITHOUT its sandbox (see the README's grading section)",
+           "chromium": "the browser test is skipped"}
+#: Which system commands each task needs (default: the sandbox only).
+TASK_PACKAGES = {"test": ("bwrap", "chromium"), "lab": (), "instructor": ()}
+
+
+def ensure_system_packages(commands: dict[str, str] = SYSTEM_PACKAGES) -> None:
+    """Install missing Debian packages when running as root on Debian; else say what is missing."""
+    missing = {cmd: pkg for cmd, pkg in commands.items() if not shutil.which(cmd)}
+    if not missing:
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print(f"installing {', '.join(missing.values())} (apt-get) ...", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        done = subprocess.run(["apt-get", "install", "-y", "-q", *missing.values()], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:  # the package lists may be missing on a fresh machine
+            subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+            done = subprocess.run(["apt-get", "install", "-y", "-q", *missing.values()], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        if done.returncode == 0:
+            return
+        print(f"could not install {', '.join(missing.values())}: {done.stderr.strip()[-300:]}")
+    for cmd, pkg in missing.items():
+        if not shutil.which(cmd):
+            print(f"note: {pkg} not installed: {WITHOUT.get(cmd, cmd + ' is missing')}", flush=True)
+
+
+@contextlib.contextmanager
+def environment_lock(path: Path = LOCK):
+    """Hold an exclusive ``flock`` on ``path`` (waits while another command holds it)."""
+    import fcntl
+
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another tasks.py command to finish setting up .venv ({path.name}) ...",
+                  flush=True)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_environment() -> None:
-    """Create ``.venv`` and install the pinned requirements if needed."""
+    """Create ``.venv`` and install the pinned requirements if needed (under :data:`LOCK`)."""
+    with environment_lock():
+        _ensure_environment()
+
+
+def _ensure_environment() -> None:
     if not PY.exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
@@ -53,25 +123,83 @@ def ensure_environment() -> None:
     STAMP.write_text(_fingerprint())
 
 
+def sync_work_copy(release: Path = ROOT / "release", work: Path = WORK) -> list[Path]:
+    """Copy into ``work`` every file of ``release`` that ``work`` does not have yet.
+
+    Files already in ``work`` are never touched (they hold the learner's
+    answers), so a regenerated release/ only brings new notebooks.
+
+    Returns
+    -------
+    list of Path
+        The files copied.
+    """
+    copied = []
+    for item in sorted(release.rglob("*")):
+        if not item.is_file() or ".ipynb_checkpoints" in item.parts:
+            continue
+        target = work / item.relative_to(release)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(item, target)
+        copied.append(target)
+    return copied
+
+
+def jupyter_lab_args(root_dir: Path, extra: list[str]) -> list[str]:
+    """Arguments of ``jupyter lab`` serving ``root_dir`` (``--allow-root`` when run as root)."""
+    args = ["-m", "jupyter", "lab", f"--ServerApp.root_dir={root_dir}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and "--allow-root" not in extra:
+        args.append("--allow-root")  # Jupyter refuses to start as root without it
+    return args + extra
+
+
 COMMANDS = {
     "class": ["-m", "dlmath.classroom"],
-    "test": ["-m", "pytest", "-q"],
+    # Without -q pytest names each file as its first test starts, so a long
+    # file shows where the run is (pyproject's -ra lists skips with reasons).
+    "test": ["-m", "pytest", "--durations=10"],
     "generate": ["-m", "dlmath.assign"],
     "grade": ["-m", "dlmath.batch"],
     "bench": [str(ROOT / "bench" / "bench_grading.py")],
-    "lab": ["-m", "jupyter", "lab", "--notebook-dir", str(ROOT / "release")],
+    "report": ["-m", "dlmath.report"],
+    "lab": [],         # see main(): JupyterLab on work/
+    "instructor": [],  # see main(): JupyterLab at the course root
 }
 
 
 def main(argv: list[str]) -> int:
     """Run one command inside the course's virtual environment."""
-    if not argv or argv[0] not in COMMANDS:
+    if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
+        return 0 if argv else 2
+    if argv[0] not in COMMANDS:
+        print(f"unknown command: {argv[0]!r} (commands: {', '.join(COMMANDS)})", file=sys.stderr)
         return 2
+    name, extra = argv[0], argv[1:]
     ensure_environment()
+    needed = TASK_PACKAGES.get(name, ("bwrap",))
+    with environment_lock():
+        ensure_system_packages({c: SYSTEM_PACKAGES[c] for c in needed})
     env = dict(os.environ, PATH=f"{PY.parent}{os.pathsep}{os.environ.get('PATH', '')}")
-    cmd = [str(PY)] + COMMANDS[argv[0]] + argv[1:]
-    return subprocess.run(cmd, cwd=ROOT, env=env).returncode
+    cwd = ROOT
+    if name == "lab":
+        copied = sync_work_copy()
+        print(f"your working copy: {WORK} ({len(copied)} new file(s) copied from release/; "
+              "files already there are never overwritten)", flush=True)
+        cmd = [str(PY)] + jupyter_lab_args(WORK, extra)
+        cwd = WORK  # the learner's view: the course's nbgrader_config.py is not loaded
+    elif name == "instructor":
+        print(f"JupyterLab at the course root {ROOT}: the Nbgrader menu opens the Formgrader",
+              flush=True)
+        cmd = [str(PY)] + jupyter_lab_args(ROOT, extra)
+    else:
+        cmd = [str(PY)] + COMMANDS[name] + extra
+    if name in ("lab", "instructor"):
+        print("Open the URL with its token that JupyterLab prints below (Ctrl-C stops it).",
+              flush=True)
+    return subprocess.run(cmd, cwd=cwd, env=env).returncode
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ Without assignments, every assignment with a source notebook is regenerated.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +20,38 @@ from dlmath import course, nbgrader_api
 
 class GenerationError(RuntimeError):
     """nbgrader could not generate a release or solution notebook."""
+
+
+#: Environment of the kernels that execute the solutions, so that generating
+#: twice writes the same bytes: numerical libraries on one thread (a threaded
+#: BLAS or OpenMP reduction sums in an order that depends on scheduling, which
+#: can change a printed float's last digit and with it a plot's pixels), a
+#: fixed hash seed (set order) and a fixed date for any file format that
+#: records one (matplotlib's PDF/SVG metadata).
+DETERMINISTIC_ENV = {
+    "OPENBLAS_NUM_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "VECLIB_MAXIMUM_THREADS": "1",
+    "PYTHONHASHSEED": "0",
+    "SOURCE_DATE_EPOCH": "0",
+}
+
+
+@contextlib.contextmanager
+def deterministic_kernels():
+    """Set :data:`DETERMINISTIC_ENV` for kernels started inside the block (then restore)."""
+    saved = {k: os.environ.get(k) for k in DETERMINISTIC_ENV}
+    os.environ.update(DETERMINISTIC_ENV)
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def regenerate(assignment_ids: list[str] | None = None, root: Path = course.ROOT,
@@ -48,8 +82,9 @@ def regenerate(assignment_ids: list[str] | None = None, root: Path = course.ROOT
         steps.append((GenerateSolution, "solutions"))
     for assignment_id in ids:
         for app, label in steps:
-            result = nbgrader_api.run(grader, app, assignment_id, ".", force=True,
-                                      create_assignment=True)
+            with deterministic_kernels():
+                result = nbgrader_api.run(grader, app, assignment_id, ".", force=True,
+                                          create_assignment=True)
             if not result["success"]:
                 raise GenerationError(f"{label} of {assignment_id} failed:\n"
                                       f"{result.get('log', '')}\n{result.get('error', '')}")

@@ -4,6 +4,10 @@ Usage::
 
     python -m dlmath.batch [--root DIR] [--assignment ID ...] [--student ID ...] [--jobs N]
 
+(``--assignments`` and ``--students`` are accepted too.)  Exit codes: 0 all
+graded, 1 nothing submitted, 2 unknown assignment or student id, 3 some
+submissions could not be graded.
+
 Grades every ``submitted/<student>/<assignment>/`` folder (or the chosen
 ones) with nbgrader's own ``Autograde`` converter, so every score is exactly
 what ``nbgrader autograde`` would record.  The speed comes from the workers:
@@ -140,8 +144,21 @@ def stage(root: Path, task: Task):
         if item.suffix != ".ipynb" and item.is_file():
             shutil.copy2(item, target / item.name)
     result = intake.canonicalize(a.release(root), source, a.notebook)
+    _note_zero_cells(source / f"{a.notebook}.ipynb", result.notes)
     submissions.write(result.notebook, target / f"{a.notebook}.ipynb")
     return result
+
+
+def _note_zero_cells(path: Path, notes: list[str]) -> None:
+    """A notebook handed in with no cells at all is graded as blank: say so."""
+    import json
+
+    try:
+        cells = json.loads(path.read_bytes()).get("cells")
+    except (OSError, ValueError, AttributeError):
+        return
+    if cells == [] and not any("no cells" in n for n in notes):
+        notes.append(f"{path.name} has no cells (graded as blank)")
 
 
 def grading_events(root: Path, task: Task) -> tuple[list[str], list[str]]:
@@ -171,6 +188,20 @@ def grading_events(root: Path, task: Task) -> tuple[list[str], list[str]]:
         elif kind != "not_isolated":
             notes.append(text)
     return notes, flags
+
+
+def record_flags(root: Path, task: Task, flags: list[str]) -> None:
+    """Write the submission's review flags into its autograded notebook (for the report)."""
+    a = course.get(task.assignment)
+    path = Path(root) / "autograded" / task.student / task.assignment / f"{a.notebook}.ipynb"
+    if not path.exists() or not flags:
+        return
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata.setdefault("dlmath", {})["flags"] = list(dict.fromkeys(flags))
+    mode = path.stat().st_mode
+    path.chmod(mode | 0o200)
+    nbformat.write(nb, str(path))
+    path.chmod(mode)
 
 
 def isolation_of(root: Path, task: Task) -> dict | None:
@@ -234,6 +265,7 @@ def grade_one(grader, root: Path, task: Task) -> Outcome:
         outcome.notes += events[0]
         outcome.flags += events[1]
         outcome.isolation = isolation_of(root, task)
+        record_flags(root, task, outcome.flags)
         with Gradebook(db_url(root), "dlmath") as gb:
             try:
                 sub = gb.find_submission(task.assignment, task.student)
@@ -443,23 +475,59 @@ def summary(outcomes: list[Outcome]) -> str:
         for o in flagged:
             lines.append(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(dict.fromkeys(o.flags)))
     lines.append("")
+    marks = [m for m, hit in (("!", any(o.score is not None for o in failed)),
+                              ("error", any(o.score is None for o in failed))) if hit]
     lines.append(f"{len(outcomes)} submissions graded, {len(failed)} with problems"
-                 + (" (marked !):" if failed else "."))
+                 + (f" (marked {' or '.join(marks)} in the table):" if failed else "."))
     for o in failed:
         lines.append(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(o.reasons))
     return "\n".join(lines)
 
 
+EXIT_CODES = """exit codes:
+  0  every submission graded
+  1  nothing to grade: no submissions under submitted/ (or none of the chosen ones)
+  2  bad arguments: an unknown assignment or student id
+  3  graded, but some submissions could not be graded (listed at the end)"""
+
+
+def unknown_ids(root: Path, assignments: list[str] | None,
+                students: list[str] | None) -> list[str]:
+    """Messages for every requested assignment or student id that has no submission."""
+    submitted = Path(root) / "submitted"
+    have = discover(root)
+    known = {a.id for a in course.CURRICULUM}
+    problems = []
+    for aid in assignments or []:
+        if aid not in known and aid not in {t.assignment for t in have}:
+            problems.append(f"unknown assignment {aid!r} (assignments: {', '.join(sorted(known))})")
+        elif aid not in {t.assignment for t in have}:
+            problems.append(f"nobody submitted assignment {aid!r} under {submitted}")
+    for sid in students or []:
+        if sid not in {t.student for t in have}:
+            problems.append(f"unknown student {sid!r}: no submissions under {submitted / sid}")
+    return problems
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description="Autograde every submission with parallel workers.")
+    parser = argparse.ArgumentParser(
+        description="Autograde every submission with parallel workers.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=course.ROOT, help="course root")
-    parser.add_argument("--assignment", nargs="*", help="only these assignments")
-    parser.add_argument("--student", nargs="*", help="only these students")
+    parser.add_argument("--assignment", "--assignments", dest="assignment", nargs="*",
+                        metavar="ID", help="only these assignments (either spelling)")
+    parser.add_argument("--student", "--students", dest="student", nargs="*", metavar="ID",
+                        help="only these students (either spelling)")
     parser.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel workers (default: number of cores)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")
+    problems = unknown_ids(args.root, args.assignment, args.student)
+    if problems:
+        for line in problems:
+            print(line, file=sys.stderr)
+        return 2
     tasks = discover(args.root, args.assignment, args.student)
     if not tasks:
         print(f"nothing submitted under {args.root / 'submitted'}")

@@ -4,6 +4,10 @@ Usage::
 
     python -m dlmath.classroom [--root build/classroom] [--assignments ID ...]
 
+(``--assignment`` is accepted too.)  Exit codes: 0 the class was graded,
+2 an unknown assignment id (nothing is deleted then), 3 some submissions
+could not be graded.
+
 It builds a fresh course folder, generates the assignments there (which
 records them in a new SQLite gradebook), writes one submission per learner
 and assignment from the release notebooks, autogrades them all with
@@ -122,6 +126,10 @@ def grade(root: Path, assignment_ids: list[str], jobs: int | None = None,
             raise RuntimeError(f"feedback of {aid} failed:\n{result.get('log')}\n{result.get('error')}")
         progress(f"feedback: {aid} done")
     export_csv(root, root / "grades.csv")
+    from dlmath.report import build_report
+
+    built = build_report(root)  # report/index.html, items.csv, canvas.csv, scores.json
+    progress(f"report:   {built.index}")
     return outcomes
 
 
@@ -156,17 +164,32 @@ def format_table(table: dict[tuple[str, str], tuple[float, float]]) -> str:
     return batch.score_table(dict(table), learners, label="learner")
 
 
+EXIT_CODES = """exit codes:
+  0  the class was graded
+  2  bad arguments: an unknown assignment id (the previous results are left alone)
+  3  graded, but some submissions could not be graded (listed at the end)"""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    parser = argparse.ArgumentParser(description="Autograde a simulated class end to end.")
+    parser = argparse.ArgumentParser(
+        description="Autograde a simulated class end to end.", epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--root", type=Path, default=DEFAULT_ROOT,
                         help=f"course folder to create (default {DEFAULT_ROOT})")
-    parser.add_argument("--assignments", nargs="*", help="assignment ids (default: all)")
+    parser.add_argument("--assignments", "--assignment", dest="assignments", nargs="*",
+                        metavar="ID", help="assignment ids (default: all; either spelling)")
     parser.add_argument("--jobs", "-j", type=int, default=None,
                         help="parallel grading workers (default: number of cores)")
     args = parser.parse_args(argv)
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader's SQLAlchemy noise
-    aids = args.assignments or [a.id for a in course.assignments()]
+    known = [a.id for a in course.assignments()]
+    unknown = [aid for aid in args.assignments or [] if aid not in known]
+    if unknown:  # checked before prepare() deletes the previous class
+        print(f"unknown assignment {', '.join(map(repr, unknown))} "
+              f"(assignments: {', '.join(known)})", file=sys.stderr)
+        return 2
+    aids = list(dict.fromkeys(args.assignments or known))
     root = args.root.resolve()
     prepare(root, aids)
     outcomes = grade(root, aids, args.jobs)
@@ -179,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {o.task.assignment}/{o.task.student}: " + "; ".join(details))
     print(f"\ngradebook: {root / 'gradebook.db'}\ngrades:    {root / 'grades.csv'}\n"
           f"feedback:  {root / 'feedback'}")
-    return 0
+    return 0 if all(o.ok for o in outcomes) else 3
 
 
 if __name__ == "__main__":

@@ -189,7 +189,8 @@ class ResilientExecute(Execute):
         """Execute every cell, restarting the kernel where it dies."""
         NotebookClient.__init__(self, nb, km)
         self.reset_execution_trackers()
-        self.nb.metadata["dlmath"] = {"isolation": self.isolation_status(), "events": []}
+        record = self.nb.metadata.setdefault("dlmath", {})
+        record.update(isolation=self.isolation_status(), events=[])
         if not self.nb.metadata["dlmath"]["isolation"]["sandboxed"]:
             self.event("not_isolated", None, "the learner's code ran WITHOUT a sandbox: "
                        + self.nb.metadata["dlmath"]["isolation"]["how"])

@@ -33,6 +33,10 @@ import nbformat
 from dlmath import notebooks as nbs
 
 
+#: Metadata value of the note cell that explains a broken file to its owner.
+NOTE = "intake-note"
+
+
 @dataclass
 class Intake:
     """The canonical notebook of one submission, what was repaired, what looks suspicious."""
@@ -68,7 +72,7 @@ def suspicious(code: str) -> list[str]:
     return [label for pattern, label in SUSPICIOUS if re.search(pattern, code)]
 
 
-def _load(path: Path) -> tuple[dict | None, str | None]:
+def _load(path: Path) -> tuple[dict | None, str | None]:  # noqa: C901
     """Parse a notebook leniently: ``(notebook dict, problem)``."""
     try:
         raw = path.read_bytes()
@@ -133,13 +137,35 @@ def canonicalize(release_path: Path, folder: Path, name: str) -> Intake:
     """
     release = nbs.read(release_path)
     solution_ids = [nbs.grade_id(c) for c in release.cells if nbs.is_solution(c)]
-    release_ids = {nbs.grade_id(c) for c in release.cells if nbs.grade_id(c)}
     notes: list[str] = []
     path, found = _pick_notebook(folder, name, set(solution_ids))
     notes += found
     data, problem = _load(path) if path else (None, None)
     if problem:
         notes.append(problem + " (graded as blank)")
+    out, more, learner_code = rebuild(release, data)
+    trouble = [n for n in notes + more if "graded as blank" in n or "is missing" in n]
+    if trouble:  # the learner reads this at the top of their feedback
+        text = ("**About the file you handed in.** " + " ".join(
+            n[0].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in trouble)
+            + " The notebook below is the release notebook with whatever answers could be "
+              "recovered; hand in the notebook file itself, saved from JupyterLab.")
+        out.cells.insert(0, nbformat.v4.new_markdown_cell(text, metadata={"dlmath": NOTE}))
+    return Intake(out, notes + more, suspicious(learner_code))
+
+
+def rebuild(release: nbformat.NotebookNode, data: dict | None
+            ) -> tuple[nbformat.NotebookNode, list[str], str]:
+    """The canonical notebook for submitted notebook ``data`` (parsed JSON or None).
+
+    Returns
+    -------
+    (notebook, notes, learner code)
+        The release with the learner's answers and added cells, a note on
+        every repair, and all the learner's code (for the suspicious scan).
+    """
+    solution_ids = [nbs.grade_id(c) for c in release.cells if nbs.is_solution(c)]
+    notes: list[str] = []
     cells = [c for c in (data or {}).get("cells", []) if isinstance(c, dict)]
     submitted_answers = {_meta(c).get("grade_id") for c in cells if _meta(c).get("solution")} - {None}
     if cells and submitted_answers and not submitted_answers & set(solution_ids):
@@ -164,10 +190,13 @@ def canonicalize(release_path: Path, folder: Path, name: str) -> Intake:
             new_cells.append(extra)
     for extra in extras.get(None, []):  # added before any known cell
         new_cells.insert(0, extra)
-    out.cells = new_cells
+    notes_cells = [nbformat.v4.new_markdown_cell(_source(c), metadata={"dlmath": NOTE})
+                   for c in cells if isinstance(c.get("metadata"), dict)
+                   and c["metadata"].get("dlmath") == NOTE and c.get("cell_type") == "markdown"]
+    out.cells = notes_cells[:1] + new_cells
     learner_code = "\n".join(list(answers.values()) +
                              [c.source for group in extras.values() for c in group])
-    return Intake(out, notes, suspicious(learner_code))
+    return out, notes, learner_code
 
 
 def _answers(cells: list[dict], release, solution_ids: list[str],

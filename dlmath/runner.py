@@ -260,6 +260,11 @@ def install(shell=None, hide=()):
         for name in list(sys.modules):
             if name.split(".")[0] in hidden:
                 del sys.modules[name]
+    import os
+
+    # A Python-level fork of the kernel would share its message sockets; such a
+    # child ends at once (subprocesses started with exec still work).
+    os.register_at_fork(after_in_child=lambda: os._exit(70))
     shell.user_ns[SERVER] = Server(shell.user_ns)
     shell.user_ns_hidden[SERVER] = shell.user_ns[SERVER]
 

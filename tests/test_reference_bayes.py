@@ -150,6 +150,146 @@ def test_sequential_properties():
                         ref.sequential_posterior(p, s, f, tuple(seq)))
 
 
+def _exact_sequence_as_computed(p, s, f, results):
+    """Exact Bayes with the likelihoods a float program uses: 1 - s and 1 - f rounded to float64."""
+    p, s1, f1 = Fraction(p), Fraction(s), Fraction(f)
+    s0, f0 = Fraction(1.0 - s), Fraction(1.0 - f)
+    k = sum(bool(r) for r in results)
+    m = len(results) - k
+    ill = p * s1 ** k * s0 ** m
+    healthy = (1 - p) * f1 ** k * f0 ** m
+    return ill / (ill + healthy)
+
+
+def test_sequential_the_chained_probabilities_would_stick_at_one():
+    results = [True] * 30 + [False] * 30
+    got = ref.sequential_posterior(0.1, 0.99, 0.01, results)
+    assert math.isclose(got, 0.1, rel_tol=1e-13)
+    assert math.isclose(got, float(_exact_sequence_as_computed(0.1, 0.99, 0.01, results)), rel_tol=1e-13)
+    p = 0.1  # the naive chain, for the record: exactly 1.0 after 9 positives, and it stays there
+    for r in results:
+        a, b = (0.99, 0.01) if r else (1 - 0.99, 1 - 0.01)
+        p = a * p / (a * p + b * (1 - p))
+    assert p == 1.0
+
+
+@pytest.mark.parametrize("k", [10, 50, 400, 2000])
+def test_sequential_there_and_back_returns_to_the_prior(k):
+    s = 0.9  # with f = 1 - s a negative result exactly undoes a positive one
+    for results in ([True] * k + [False] * k, [False] * k + [True] * k, [True, False] * k):
+        got = ref.sequential_posterior(0.3, s, 1 - s, results)
+        assert math.isclose(got, float(_exact_sequence_as_computed(0.3, s, 1 - s, results)),
+                            rel_tol=1e-12)
+        assert math.isclose(got, 0.3, rel_tol=1e-10)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_sequential_thousands_of_mixed_results_match_exact_fractions(seed):
+    rng = np.random.default_rng(400 + seed)
+    p, s, f = 10 ** rng.uniform(-3, -0.3), rng.uniform(0.6, 0.99), rng.uniform(0.01, 0.4)
+    n = int(rng.integers(1000, 4000))
+    up, down = math.log(s / f), math.log((1 - s) / (1 - f))
+    k = round((rng.uniform(-30, 30) - math.log(p / (1 - p)) - n * down) / (up - down))
+    results = [True] * min(max(k, 0), n) + [False] * (n - min(max(k, 0), n))
+    rng.shuffle(results)
+    exact = _exact_sequence_as_computed(p, s, f, results)
+    got = ref.sequential_posterior(p, s, f, results)
+    assert 0.0 < got < 1.0
+    assert math.isclose(got, float(exact), rel_tol=1e-11)
+    # and against mpmath at 50 digits through the log-odds
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    z = (mpmath.log(p) - mpmath.log(1 - mpmath.mpf(p)) + k * (mpmath.log(s) - mpmath.log(f))
+         + (n - k) * (mpmath.log(mpmath.mpf(1.0 - s)) - mpmath.log(mpmath.mpf(1.0 - f))))
+    assert math.isclose(got, float(1 / (1 + mpmath.exp(-z))), rel_tol=1e-11)
+
+
+def test_sequential_extreme_and_impossible():
+    assert ref.sequential_posterior(0.0, 0.9, 0.1, [True] * 5) == 0.0
+    assert ref.sequential_posterior(1.0, 0.9, 0.1, [False] * 5) == 1.0
+    assert ref.sequential_posterior(0.2, 0.9, 0.0, [True, False]) == 1.0  # no false positives: proof
+    with pytest.raises(ValueError):
+        ref.sequential_posterior(1.0, 1.0, 0.1, [False])  # the ill always test positive
+    with pytest.raises(ValueError):
+        ref.sequential_posterior(0.5, 1.0, 0.0, [True, False])
+
+
+# ----------------------------------------------------------------------------
+# Beta distribution: update, mean and variance, MAP
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("seed", range(10))
+def test_beta_binomial_update_is_the_normalised_product(seed):
+    stats = pytest.importorskip("scipy.stats")
+    integrate = pytest.importorskip("scipy.integrate")
+    rng = np.random.default_rng(500 + seed)
+    a, b = rng.uniform(0.5, 5, size=2)
+    h, t = (int(v) for v in rng.integers(0, 30, size=2))
+    a2, b2 = ref.beta_binomial_update(a, b, h, t)
+    assert (a2, b2) == pytest.approx((a + h, b + t), rel=1e-15)
+
+    def unnormalised(x):
+        return stats.beta(a, b).pdf(x) * x ** h * (1 - x) ** t
+
+    evidence = integrate.quad(unnormalised, 0, 1, limit=200)[0]
+    for x in (0.1, 0.37, 0.5, 0.8):
+        assert unnormalised(x) / evidence == pytest.approx(stats.beta(a2, b2).pdf(x), rel=1e-6)
+    # two batches give the same posterior as one
+    first = ref.beta_binomial_update(a, b, h // 2, t // 3)
+    assert ref.beta_binomial_update(*first, h - h // 2, t - t // 3) == pytest.approx((a2, b2))
+
+
+@pytest.mark.parametrize("args", [(0, 1, 1, 1), (1, 0, 1, 1), (-1, 2, 0, 0), (1, -0.5, 0, 0),
+                                  (1, 1, -1, 0), (1, 1, 0, -2)])
+def test_beta_binomial_update_errors(args):
+    with pytest.raises(ValueError):
+        ref.beta_binomial_update(*args)
+
+
+def test_beta_binomial_update_accepts_edges():
+    assert ref.beta_binomial_update(1e-3, 1e-3, 0, 0) == (1e-3, 1e-3)
+    assert ref.beta_binomial_update(np.int64(2), 3, np.int64(4), 0.5) == (6.0, 3.5)
+
+
+@pytest.mark.parametrize("a,b", [(1, 1), (0.5, 0.5), (2, 8), (9, 5), (0.05, 1e4), (1e6, 1e6),
+                                 (3.7, 0.2), (100, 1)])
+def test_beta_mean_var_matches_scipy(a, b):
+    stats = pytest.importorskip("scipy.stats")
+    mean, var = ref.beta_mean_var(a, b)
+    assert isinstance(mean, float) and isinstance(var, float)
+    assert (mean, var) == pytest.approx(stats.beta(a, b).stats(moments="mv"), rel=1e-12)
+
+
+def test_beta_mean_var_exact_fractions():
+    for a, b in [(1, 1), (2, 8), (9, 5), (3, 3)]:
+        A, B = Fraction(a), Fraction(b)
+        assert ref.beta_mean_var(a, b) == (float(A / (A + B)), float(A * B / ((A + B) ** 2 * (A + B + 1))))
+
+
+@pytest.mark.parametrize("a,b", [(2, 2), (9, 5), (8, 4), (1.5, 30), (50, 1.01), (1.0001, 3)])
+def test_map_estimate_is_the_mode_of_scipy_beta(a, b):
+    stats = pytest.importorskip("scipy.stats")
+    optimize = pytest.importorskip("scipy.optimize")
+    mode = ref.map_estimate(a, b)
+    found = optimize.minimize_scalar(lambda x: -stats.beta(a, b).logpdf(x), bounds=(1e-12, 1 - 1e-12),
+                                     method="bounded", options={"xatol": 1e-12})
+    assert mode == pytest.approx(found.x, abs=1e-6)
+    grid = np.linspace(1e-6, 1 - 1e-6, 200001)
+    assert abs(grid[np.argmax(stats.beta(a, b).logpdf(grid))] - mode) < 1e-5
+
+
+def test_map_estimate_with_a_flat_prior_is_the_mle():
+    for h, t in [(7, 3), (1, 1), (70, 30), (3, 97)]:
+        a, b = ref.beta_binomial_update(1, 1, h, t)
+        assert ref.map_estimate(a, b) == pytest.approx(h / (h + t), rel=1e-15)
+
+
+@pytest.mark.parametrize("a,b", [(1, 3), (3, 1), (1, 1), (0.5, 0.5), (0.99, 5), (-1, 4)])
+def test_map_estimate_errors(a, b):
+    with pytest.raises(ValueError):
+        ref.map_estimate(a, b)
+
+
 def _brute_rates(y_true, y_pred):
     counts = {"TP": 0, "FN": 0, "FP": 0, "TN": 0}
     for t, q in zip(y_true, y_pred):

@@ -176,3 +176,148 @@ def test_inputs_are_not_modified():
     dx += 1.0                                    # the result must not be a view of anything
     for a, c in zip((x, w, b, dout), copies + [dcopy]):
         np.testing.assert_array_equal(a, c)
+
+
+# ----------------------------------------------------------------------------
+# Max pooling
+# ----------------------------------------------------------------------------
+
+def _pool_brute_force(x, size, stride):
+    """Explicit loops over plain Python floats, the first maximum kept on ties.
+
+    Returns the pooled output and, for every window, the (row, column) of the
+    first maximum in row-major order (a strict ``>`` never replaces it).
+    """
+    C, H, W = x.shape
+    Ho, Wo = (H - size) // stride + 1, (W - size) // stride + 1
+    out = np.zeros((C, Ho, Wo))
+    where = {}
+    for c in range(C):
+        for i in range(Ho):
+            for j in range(Wo):
+                best, at = -math.inf, None
+                for a in range(size):
+                    for bb in range(size):
+                        v = float(x[c, i * stride + a, j * stride + bb])
+                        if v > best:
+                            best, at = v, (i * stride + a, j * stride + bb)
+                out[c, i, j] = best
+                where[c, i, j] = at
+    return out, where
+
+
+def _pool_backward_brute_force(dout, x, size, stride):
+    _, where = _pool_brute_force(x, size, stride)
+    dx = np.zeros(x.shape)
+    for (c, i, j), (r, q) in where.items():
+        dx[c, r, q] += float(dout[c, i, j])
+    return dx
+
+
+def _pool_case(rng, size, stride, ties=False):
+    C = int(rng.integers(1, 4))
+    H = int(rng.integers(size, size + 8))
+    W = int(rng.integers(size, size + 8))
+    if ties:
+        return rng.integers(-2, 3, size=(C, H, W)).astype(float)
+    return rng.normal(size=(C, H, W))
+
+
+POOL_SETTINGS = [(k, s) for k in (1, 2, 3, 4) for s in (1, 2, 3, 5)]
+
+
+@pytest.mark.parametrize("size, stride", POOL_SETTINGS)
+def test_max_pool_matches_brute_force_and_scipy(size, stride):
+    from scipy import ndimage
+
+    rng = np.random.default_rng([20, size, stride])
+    for ties in (False, True, False):
+        x = _pool_case(rng, size, stride, ties)
+        got = ref.max_pool2d(x, size, stride)
+        assert got.dtype == np.float64
+        np.testing.assert_array_equal(got, _pool_brute_force(x, size, stride)[0])
+        # scipy's running maximum is centred on index k // 2 of the window.
+        full = ndimage.maximum_filter(x, size=(1, size, size), mode="constant", cval=-np.inf)
+        off = size // 2
+        np.testing.assert_array_equal(got, full[:, off::stride, off::stride][:, :got.shape[1],
+                                                                              :got.shape[2]])
+
+
+def test_max_pool_non_overlapping_is_a_reshape():
+    rng = np.random.default_rng(21)
+    x = rng.normal(size=(3, 9, 13))                 # 9 = 4*2 + 1, 13 = 6*2 + 1: floor drops one
+    blocks = x[:, :8, :12].reshape(3, 4, 2, 6, 2).max(axis=(2, 4))
+    np.testing.assert_array_equal(ref.max_pool2d(x), blocks)
+    np.testing.assert_array_equal(ref.max_pool2d(x, 3, 3),
+                                  x[:, :9, :12].reshape(3, 3, 3, 4, 3).max(axis=(2, 4)))
+
+
+def test_max_pool_worked_example_and_output_size():
+    x = np.array([[[1, 3, 2, 4], [3, 0, 1, 4], [5, 5, 0, 2]]])
+    np.testing.assert_array_equal(ref.max_pool2d(x), [[[3, 4]]])
+    np.testing.assert_array_equal(ref.max_pool2d(x, 2, 1), [[[3, 3, 4], [5, 5, 4]]])
+    np.testing.assert_array_equal(
+        ref.max_pool2d_backward(np.ones((1, 2, 3)), x, 2, 1),
+        [[[0, 2, 0, 1], [0, 0, 0, 1], [1, 1, 0, 0]]])
+    assert ref.max_pool2d(np.zeros((2, 7, 5)), 3, 2).shape == (2, 3, 2)     # floor, not ceil
+    assert ref.max_pool2d(np.zeros((1, 4, 4)), 4, 3).shape == (1, 1, 1)
+    assert ref.max_pool2d(np.zeros((1, 6, 6)), 2, 3).shape == (1, 2, 2)     # gaps between windows
+    with pytest.raises(ValueError):
+        ref.max_pool2d(np.zeros((1, 2, 5)), 3, 1)                          # window does not fit
+
+
+@pytest.mark.parametrize("size, stride", POOL_SETTINGS)
+def test_max_pool_backward_matches_loops_with_ties(size, stride):
+    rng = np.random.default_rng([22, size, stride])
+    for ties in (True, False, True):
+        x = _pool_case(rng, size, stride, ties)
+        dout = rng.normal(size=ref.max_pool2d(x, size, stride).shape)
+        got = ref.max_pool2d_backward(dout, x, size, stride)
+        assert got.shape == x.shape and got.dtype == np.float64
+        np.testing.assert_allclose(got, _pool_backward_brute_force(dout, x, size, stride),
+                                   rtol=1e-13, atol=1e-13)
+        # Linear in x for a fixed choice of maxima: <dout, pool(x)> = <dx, x>, ties included.
+        assert np.isclose(np.sum(dout * ref.max_pool2d(x, size, stride)), np.sum(got * x),
+                          rtol=1e-12, atol=1e-12)
+        # Every window hands on exactly its own upstream gradient.
+        assert np.isclose(got.sum(), dout.sum(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("size, stride", [(2, 2), (2, 1), (3, 1), (3, 2), (2, 3), (4, 2)])
+def test_max_pool_backward_matches_finite_differences(size, stride):
+    """On inputs without ties (entries 0.1 apart) max pooling is locally linear."""
+    rng = np.random.default_rng([23, size, stride])
+    C, H, W = 2, size + 4, size + 3
+    x = rng.permutation(C * H * W).reshape(C, H, W) * 0.1 + rng.uniform(0, 0.01, (C, H, W))
+    dout = rng.normal(size=ref.max_pool2d(x, size, stride).shape)
+
+    def loss(v):
+        return float(np.sum(dout * _pool_brute_force(v, size, stride)[0]))
+
+    np.testing.assert_allclose(ref.max_pool2d_backward(dout, x, size, stride),
+                               _finite_differences(loss, x, h=1e-5), atol=1e-8)
+
+
+def test_max_pool_backward_tie_rules():
+    x = np.zeros((1, 3, 3))                          # every entry ties
+    np.testing.assert_array_equal(ref.max_pool2d_backward(np.ones((1, 2, 2)), x, 2, 1),
+                                  [[[1, 1, 0], [1, 1, 0], [0, 0, 0]]])
+    x = np.array([[[0, 7], [7, 7]]])                 # first in row-major order is (0, 1)
+    np.testing.assert_array_equal(ref.max_pool2d_backward([[[5.0]]], x), [[[0, 5], [0, 0]]])
+    x = np.array([[[1, 9, 1], [1, 1, 1]]])           # (0, 1) is the maximum of both windows
+    np.testing.assert_array_equal(ref.max_pool2d_backward([[[2.0, 3.0]]], x, 2, 1),
+                                  [[[0, 5, 0], [0, 0, 0]]])
+
+
+def test_max_pool_inputs_are_not_modified():
+    rng = np.random.default_rng(24)
+    x = rng.integers(0, 3, size=(2, 5, 6)).astype(float)
+    xc = x.copy()
+    out = ref.max_pool2d(x, 3, 1)
+    out += 1.0
+    dout = rng.normal(size=out.shape)
+    dc = dout.copy()
+    dx = ref.max_pool2d_backward(dout, x, 3, 1)
+    dx += 1.0
+    np.testing.assert_array_equal(x, xc)
+    np.testing.assert_array_equal(dout, dc)

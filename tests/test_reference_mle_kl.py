@@ -65,6 +65,18 @@ def test_gaussian_mle_is_accurate_for_a_large_mean():
     assert ref.gaussian_mle(x) == pytest.approx((1e8, 2 / 3), rel=1e-12)
 
 
+@pytest.mark.parametrize("offset,spread", [(1e8, 1.0), (-5e7, 0.01), (1e9, 0.3), (3e6, 1e-4)])
+def test_gaussian_mle_keeps_the_noise_digits_under_a_large_offset(offset, spread):
+    rng = np.random.default_rng(int(abs(offset)) % 1000)
+    x = offset + spread * rng.standard_normal(500)
+    mu, var = ref.gaussian_mle(x)
+    # statistics.pvariance works with exact fractions of the float data
+    assert var == pytest.approx(statistics.pvariance(x.tolist()), rel=1e-9)
+    assert mu == pytest.approx(statistics.fmean(x), rel=1e-15)
+    one_pass = float(np.mean(x * x) - np.mean(x) ** 2)  # the formula the contract rules out
+    assert abs(one_pass - var) > 0.1 * var
+
+
 # ----------------------------------------------------------------------------
 # categorical_mle
 # ----------------------------------------------------------------------------
@@ -119,6 +131,117 @@ def test_log_likelihood_stays_finite_where_the_product_underflows():
     got = ref.gaussian_log_likelihood(x, 0.0, 1.0)
     assert np.isfinite(got)
     assert got == pytest.approx(-2500 * math.log(2 * math.pi) - math.fsum(x ** 2) / 2, rel=1e-12)
+
+
+@pytest.mark.parametrize("distance", [40.0, 45.0, 100.0, 1000.0])
+def test_log_likelihood_of_far_outliers_matches_mpmath(distance):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 40
+    mu, var = 1.5, 0.25
+    x = np.array([mu, mu + distance * 0.5, mu - 3 * 0.5])
+    exact = sum(mpmath.log(mpmath.npdf(mpmath.mpf(float(v)), mu, mpmath.sqrt(var))) for v in x)
+    with np.errstate(all="ignore"):  # the density of the far point underflows to 0
+        assert np.log(np.exp(-(distance ** 2) / 2)) == -np.inf
+    got = ref.gaussian_log_likelihood(x, mu, var)
+    assert np.isfinite(got)
+    assert got == pytest.approx(float(exact), rel=1e-13)
+
+
+# ----------------------------------------------------------------------------
+# laplace_mle
+# ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 101, 250])
+def test_laplace_mle_matches_scipy_fit(n):
+    stats = pytest.importorskip("scipy.stats")
+    x = RNG.laplace(2.0, 3.0, size=n)
+    m, b = ref.laplace_mle(x)
+    assert isinstance(m, float) and isinstance(b, float)
+    assert m == pytest.approx(statistics.median(x.tolist()), rel=1e-15)
+    if n > 1:
+        loc, scale = stats.laplace.fit(x)  # scipy's analytical maximum-likelihood fit
+        assert (m, b) == pytest.approx((loc, scale), rel=1e-12)
+
+
+def test_laplace_mle_maximises_the_likelihood():
+    x = RNG.laplace(-1.0, 0.5, size=41)
+    m, b = ref.laplace_mle(x)
+
+    def loglik(loc, scale):
+        return -x.size * math.log(2 * scale) - float(np.sum(np.abs(x - loc))) / scale
+
+    best = loglik(m, b)
+    for dm, db in [(1e-3, 0), (-1e-3, 0), (0, 1e-3), (0, -1e-3), (0.05, 0.05)]:
+        assert loglik(m + dm, b + db) < best
+    # for an even n every location between the two middle values is a maximiser, same b
+    y = np.sort(RNG.laplace(size=20))
+    m, b = ref.laplace_mle(y)
+    assert m == pytest.approx((y[9] + y[10]) / 2)
+    for loc in np.linspace(y[9], y[10], 5):
+        assert float(np.mean(np.abs(y - loc))) == pytest.approx(b, rel=1e-12)
+
+
+def test_laplace_mle_examples_and_keeps_input():
+    x = np.array([5.0, 1.0, 4.0, 2.0, 3.0])
+    kept = x.copy()
+    assert ref.laplace_mle(x) == pytest.approx((3.0, 1.2))
+    np.testing.assert_array_equal(x, kept)
+    assert ref.laplace_mle([1, 2, 3, 4, 1000]) == pytest.approx((3.0, 200.2))
+    assert ref.laplace_mle([0.0, 1.0, 10.0, 11.0]) == pytest.approx((5.5, 5.0))
+    assert ref.laplace_mle([7.0]) == (7.0, 0.0)
+
+
+# ----------------------------------------------------------------------------
+# sample_means
+# ----------------------------------------------------------------------------
+
+def test_sample_means_is_the_contract_loop():
+    def sampler(rng, n):
+        return rng.gamma(2.0, 1.5, size=n)
+
+    got = ref.sample_means(sampler, 7, 300, rng=np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    loop = [math.fsum(sampler(rng, 7)) / 7 for _ in range(300)]
+    assert got.shape == (300,) and got.dtype == np.float64
+    np.testing.assert_allclose(got, loop, rtol=1e-14)
+    np.testing.assert_array_equal(got, ref.sample_means(sampler, 7, 300, rng=np.random.default_rng(5)))
+
+
+def test_sample_means_calls_the_sampler_once_per_sample():
+    population = np.arange(60.0)
+    calls = []
+
+    def survey(rng, n):
+        calls.append(n)
+        return rng.choice(population, size=n, replace=False)
+
+    got = ref.sample_means(survey, 50, 40, rng=np.random.default_rng(1))
+    assert calls == [50] * 40 and got.shape == (40,)
+    # a mean of 50 of the 60 values lies between the means of the 50 smallest and 50 largest
+    assert np.all((got >= np.sort(population)[:50].mean()) & (got <= np.sort(population)[-50:].mean()))
+
+
+def test_sample_means_without_rng_leaves_global_state_alone():
+    np.random.seed(123)
+    before = np.random.get_state()
+    first = ref.sample_means(lambda rng, n: rng.normal(size=n), 4, 10)
+    second = ref.sample_means(lambda rng, n: rng.normal(size=n), 4, 10)
+    after = np.random.get_state()
+    assert np.array_equal(before[1], after[1]) and before[2:] == after[2:]
+    assert not np.array_equal(first, second)
+
+
+@pytest.mark.parametrize("n", [1, 5, 40])
+def test_sample_means_follow_the_central_limit_theorem(n):
+    stats = pytest.importorskip("scipy.stats")
+    repeats = 4000
+    means = ref.sample_means(lambda rng, k: rng.exponential(2.0, size=k), n, repeats,
+                             rng=np.random.default_rng(n))
+    se = 2.0 / math.sqrt(n * repeats)
+    assert abs(means.mean() - 2.0) < 5 * se
+    # the mean of n exponentials is exactly Gamma(n, scale 2 / n): compare whole distributions
+    assert stats.kstest(means, stats.gamma(n, scale=2.0 / n).cdf).pvalue > 1e-4
+    assert np.var(means, ddof=1) == pytest.approx(4.0 / n, rel=0.1)
 
 
 # ----------------------------------------------------------------------------

@@ -92,6 +92,48 @@ def test_sigmoid_grad_is_the_symbolic_derivative():
     assert ref.sigmoid_grad(0.0) == 0.25
 
 
+def test_tanh_matches_numpy_and_high_precision_everywhere():
+    rng = np.random.default_rng(10)
+    xs = np.r_[EXTREME, rng.normal(scale=3, size=200), rng.uniform(-1e4, 1e4, size=50),
+               1e-12, -1e-8, 5e-324, -0.0]
+    with np.errstate(over="raise", invalid="raise", divide="raise"):   # no overflow, no nan
+        got = ref.tanh(xs)
+        dgot = ref.tanh_grad(xs)
+    np.testing.assert_allclose(got, np.tanh(xs), rtol=2e-15, atol=1e-300)   # numpy as oracle
+    for v, t, dt in zip(xs, got, dgot):
+        exact = mpmath.tanh(mpmath.mpf(float(v)))
+        assert t == pytest.approx(float(exact), rel=1e-14, abs=1e-300)
+        assert dt == pytest.approx(float(1 / mpmath.cosh(mpmath.mpf(float(v))) ** 2), rel=1e-13, abs=1e-300)
+    np.testing.assert_array_equal(ref.tanh(-xs), -got)        # odd
+    np.testing.assert_array_equal(ref.tanh_grad(-xs), dgot)   # even
+    assert ref.tanh(1e4) == 1.0 and ref.tanh(-1e4) == -1.0 and ref.tanh_grad(1e4) == 0.0
+
+
+def test_tanh_is_a_shifted_scaled_sigmoid_and_grad_is_its_derivative():
+    xs = np.linspace(-8, 8, 161)
+    np.testing.assert_allclose(ref.tanh(xs), 2 * ref.sigmoid(2 * xs) - 1, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(ref.tanh_grad(xs), 4 * ref.sigmoid_grad(2 * xs), rtol=1e-13)
+    h = 1e-6
+    np.testing.assert_allclose(ref.tanh_grad(xs), (ref.tanh(xs + h) - ref.tanh(xs - h)) / (2 * h),
+                               rtol=1e-7, atol=1e-9)
+    t = sympy.symbols("t")
+    derivative = sympy.lambdify(t, sympy.diff(sympy.tanh(t), t), "numpy")
+    # sympy gives 1 - tanh(t)**2, which cancels in the tails (absolute error ~1e-16)
+    np.testing.assert_allclose(ref.tanh_grad(xs), derivative(xs), rtol=1e-12, atol=1e-15)
+    assert ref.tanh_grad(0.0) == 1.0 and ref.tanh(0.0) == 0.0
+
+
+def test_elementwise_functions_give_float64_of_the_input_shape():
+    for f in (ref.relu, ref.relu_grad, ref.sigmoid, ref.sigmoid_grad, ref.tanh, ref.tanh_grad):
+        for x in (np.array([-3, 0, 4]), [[1, -2], [0, 5]], np.arange(-3, 3, dtype=np.int32)):
+            out = f(x)
+            assert out.dtype == np.float64 and out.shape == np.shape(x), f.__name__
+        for x in (3, 0, -2, 0.5, np.array(1.5)):
+            out = f(x)
+            assert np.ndim(out) == 0 and np.asarray(out).dtype == np.float64, f.__name__
+    assert ref.relu(np.array([-3, 0, 4])).tolist() == [0.0, 0.0, 4.0]
+
+
 def mp_cross_entropy(logits, labels):
     total = mpmath.mpf(0)
     for row, label in zip(logits, labels):

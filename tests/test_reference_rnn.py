@@ -185,3 +185,300 @@ def test_clip_edge_cases_and_no_aliasing():
     tiny = {"a": np.array([3e-200]), "b": np.array([4e-200])}
     out = ref.clip_by_global_norm(tiny, 1e-200)
     np.testing.assert_allclose([out["a"][0], out["b"][0]], [0.6e-200, 0.8e-200])
+
+
+# ----------------------------------------------------------------------------
+# truncated_rnn_backward
+# ----------------------------------------------------------------------------
+
+def _truncated_by_terms(dhs, x, h0, Wx, Wh, b, k):
+    """Oracle: one explicit truncated graph per term, each run through full BPTT.
+
+    Term t sees the steps max(0, t-k+1) .. t only, starting from the state that
+    feeds its first step taken as a constant (h0 itself when the window starts
+    at step 0, which is the only case where it passes gradient on to h0).
+    """
+    hs = ref.rnn_forward(x, h0, Wx, Wh, b)
+    T, H = hs.shape
+    out = {key: np.zeros(np.shape(a)) for key, a in zip(KEYS, (x, h0, Wx, Wh, b))}
+    for t in range(T):
+        start = max(0, t - k + 1)
+        h_in = h0 if start == 0 else hs[start - 1]
+        d = np.zeros((t + 1 - start, H))
+        d[-1] = dhs[t]
+        g = ref.rnn_backward(d, x[start:t + 1], h_in, Wx, Wh, b)
+        out["x"][start:t + 1] += g["x"]
+        for key in ("Wx", "Wh", "b"):
+            out[key] += g[key]
+        if start == 0:
+            out["h0"] += g["h0"]
+    return out
+
+
+def _truncated_surrogate(dhs, args, k):
+    """The truncated loss as a function of the arguments, for finite differences.
+
+    Each term's graph is built explicitly with scalar loops and math.tanh; the
+    state feeding the first step of a window that does not start at step 0 is a
+    constant computed once at the base point (a stopped gradient).
+    """
+    base = _forward_by_entries(*args)
+
+    def loss(x, h0, Wx, Wh, b):
+        import math
+
+        T, D = x.shape
+        H = len(h0)
+        total = 0.0
+        for t in range(T):
+            start = max(0, t - k + 1)
+            h = list(h0) if start == 0 else list(base[start - 1])
+            for s in range(start, t + 1):
+                h = [math.tanh(b[j] + sum(x[s, i] * Wx[i, j] for i in range(D))
+                               + sum(h[m] * Wh[m, j] for m in range(H))) for j in range(H)]
+            total += sum(dhs[t, j] * h[j] for j in range(H))
+        return total
+
+    return loss
+
+
+def _finite_differences_of(loss, args, key, h=1e-6):
+    values = dict(zip(KEYS, (np.array(a, dtype=float) for a in args)))
+    grad = np.zeros_like(values[key])
+    for i in np.ndindex(grad.shape):
+        old = values[key][i]
+        values[key][i] = old + h
+        plus = loss(*(values[k] for k in KEYS))
+        values[key][i] = old - h
+        minus = loss(*(values[k] for k in KEYS))
+        values[key][i] = old
+        grad[i] = (plus - minus) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("T, D, H", [(1, 1, 1), (2, 1, 2), (5, 2, 3), (8, 3, 1), (12, 2, 4)])
+def test_truncated_matches_per_term_graphs(T, D, H):
+    rng = np.random.default_rng([11, T, D, H])
+    args = _params(rng, T, D, H, scale=1.3)
+    dhs = rng.normal(size=(T, H))
+    for k in range(1, T + 3):
+        got = ref.truncated_rnn_backward(dhs, *args, k)
+        want = _truncated_by_terms(dhs, *args, k)
+        assert list(got) == list(KEYS)
+        for key, arg in zip(KEYS, args):
+            assert got[key].shape == np.shape(arg) and got[key].dtype == np.float64
+            np.testing.assert_allclose(got[key], want[key], rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("T, D, H, k", [(1, 1, 1, 1), (3, 2, 2, 1), (4, 1, 2, 2), (5, 2, 2, 3),
+                                        (5, 1, 3, 4), (4, 2, 1, 9)])
+def test_truncated_matches_finite_differences_of_the_truncated_graph(T, D, H, k):
+    rng = np.random.default_rng([12, T, D, H, k])
+    args = _params(rng, T, D, H)
+    dhs = rng.normal(size=(T, H))
+    got = ref.truncated_rnn_backward(dhs, *args, k)
+    loss = _truncated_surrogate(dhs, args, k)
+    for key, arg in zip(KEYS, args):
+        np.testing.assert_allclose(got[key], _finite_differences_of(loss, args, key),
+                                   rtol=1e-6, atol=1e-8)
+
+
+def test_truncated_with_k_at_least_T_is_exactly_full_bptt():
+    rng = np.random.default_rng(13)
+    for T in (1, 2, 5, 9):
+        args = _params(rng, T, 2, 3)
+        dhs = rng.normal(size=(T, 3))
+        full = ref.rnn_backward(dhs, *args)
+        for k in (T, T + 1, 10 * T, np.int64(T)):
+            got = ref.truncated_rnn_backward(dhs, *args, k)
+            for key in KEYS:
+                np.testing.assert_array_equal(got[key], full[key])
+        if T > 1:   # one step short is not full BPTT when gradient reaches h0 from the end
+            d = np.zeros_like(dhs)
+            d[-1] = dhs[-1]
+            short = ref.truncated_rnn_backward(d, *args, T - 1)
+            assert np.all(short["h0"] == 0.0)
+            assert not np.allclose(ref.rnn_backward(d, *args)["h0"], 0.0)
+
+
+def test_truncated_k1_closed_form_and_h0_rule():
+    rng = np.random.default_rng(14)
+    T, D, H = 6, 2, 3
+    args = _params(rng, T, D, H)
+    x, h0, Wx, Wh, b = args
+    dhs = rng.normal(size=(T, H))
+    hs = ref.rnn_forward(*args)
+    das = dhs * (1 - hs ** 2)                      # k = 1: each term only through its own step
+    got = ref.truncated_rnn_backward(dhs, *args, 1)
+    np.testing.assert_allclose(got["x"], das @ Wx.T, rtol=1e-13)
+    np.testing.assert_allclose(got["h0"], das[0] @ Wh.T, rtol=1e-13)
+    np.testing.assert_allclose(got["Wh"], np.vstack([h0, hs[:-1]]).T @ das, rtol=1e-13)
+    # h0 receives gradient from the terms t < k only.
+    for k in (1, 2, 4):
+        late = dhs.copy()
+        late[:k] = 0.0
+        assert np.all(ref.truncated_rnn_backward(late, *args, k)["h0"] == 0.0)
+        early = np.zeros_like(dhs)
+        early[k - 1] = dhs[k - 1]
+        np.testing.assert_allclose(ref.truncated_rnn_backward(early, *args, k)["h0"],
+                                   ref.rnn_backward(early, *args)["h0"], rtol=1e-12)
+
+
+def test_truncated_rejects_k_below_one_and_leaves_inputs():
+    rng = np.random.default_rng(15)
+    args = _params(rng, 4, 2, 2)
+    dhs = rng.normal(size=(4, 2))
+    for k in (0, -1, -10):
+        with pytest.raises(ValueError, match="k"):
+            ref.truncated_rnn_backward(dhs, *args, k)
+    copies = [a.copy() for a in (dhs,) + args]
+    ref.truncated_rnn_backward(dhs, *args, 2)
+    for a, c in zip((dhs,) + args, copies):
+        np.testing.assert_array_equal(a, c)
+
+
+# ----------------------------------------------------------------------------
+# LSTM step
+# ----------------------------------------------------------------------------
+
+LSTM_KEYS = ("x", "h_prev", "c_prev", "Wx", "Wh", "b")
+
+
+def _lstm_params(rng, N, D, H, scale=1.0):
+    return (rng.normal(size=(N, D)), rng.uniform(-1, 1, size=(N, H)), rng.normal(size=(N, H)),
+            rng.normal(scale=scale / np.sqrt(D), size=(D, 4 * H)),
+            rng.normal(scale=scale / np.sqrt(H), size=(H, 4 * H)),
+            rng.normal(scale=0.5, size=4 * H))
+
+
+def _lstm_by_entries(x, h_prev, c_prev, Wx, Wh, b):
+    """Scalar loops with math.exp and math.tanh; gate blocks read as i, f, o, g."""
+    import math
+
+    N, D = x.shape
+    H = h_prev.shape[1]
+    sig = lambda v: 1.0 / (1.0 + math.exp(-v)) if v >= 0 else math.exp(v) / (1.0 + math.exp(v))
+    h = np.zeros((N, H))
+    c = np.zeros((N, H))
+    for n in range(N):
+        for j in range(H):
+            pre = [b[q * H + j] + sum(x[n, d] * Wx[d, q * H + j] for d in range(D))
+                   + sum(h_prev[n, m] * Wh[m, q * H + j] for m in range(H)) for q in range(4)]
+            i, f, o, g = sig(pre[0]), sig(pre[1]), sig(pre[2]), math.tanh(pre[3])
+            c[n, j] = f * c_prev[n, j] + i * g
+            h[n, j] = o * math.tanh(c[n, j])
+    return h, c
+
+
+@pytest.mark.parametrize("N, D, H", [(1, 1, 1), (1, 3, 2), (4, 2, 3), (3, 1, 5), (2, 4, 1)])
+def test_lstm_forward_matches_entrywise_loops(N, D, H):
+    args = _lstm_params(np.random.default_rng([21, N, D, H]), N, D, H)
+    h, c = ref.lstm_step_forward(*args)
+    want_h, want_c = _lstm_by_entries(*args)
+    assert h.shape == c.shape == (N, H) and h.dtype == c.dtype == np.float64
+    np.testing.assert_allclose(h, want_h, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(c, want_c, rtol=1e-12, atol=1e-15)
+
+
+def test_lstm_forward_closed_forms_and_saturation():
+    # Zero weights: the gates are the sigmoid/tanh of their bias blocks.
+    H = 2
+    b = np.array([0.0, 1.0, 2.0, -1.0, 3.0, -2.0, 0.5, -0.5])   # i, f, o, g blocks
+    c_prev = np.array([[0.4, -1.5]])
+    h, c = ref.lstm_step_forward(np.ones((1, 3)), np.zeros((1, H)), c_prev,
+                                 np.zeros((3, 4 * H)), np.zeros((H, 4 * H)), b)
+    s = lambda v: 1 / (1 + np.exp(-v))
+    i, f, o, g = s(b[0:2]), s(b[2:4]), s(b[4:6]), np.tanh(b[6:8])
+    np.testing.assert_allclose(c, f * c_prev + i * g, rtol=1e-14)
+    np.testing.assert_allclose(h, o * np.tanh(f * c_prev + i * g), rtol=1e-14)
+    # Huge pre-activations: gates exactly 0 or 1, nothing overflows to nan.
+    big = np.array([1e4, -1e4, 1e4, 1e4, -1e4, 1e4, -1e4, 1e4])
+    h, c = ref.lstm_step_forward(np.ones((1, 1)), np.zeros((1, H)), c_prev,
+                                 np.zeros((1, 4 * H)), np.zeros((H, 4 * H)), big)
+    # i = (1, 0), f = (1, 1), o = (0, 1), g = (-1, 1)
+    np.testing.assert_array_equal(c, [[0.4 - 1.0, -1.5]])
+    np.testing.assert_array_equal(h, [[0.0, np.tanh(-1.5)]])
+
+
+def _lstm_loss(dh, dc):
+    def loss(*args):
+        h, c = ref.lstm_step_forward(*args)
+        return float(np.sum(dh * h) + np.sum(dc * c))
+    return loss
+
+
+@pytest.mark.parametrize("N, D, H, which", [(1, 1, 1, "both"), (1, 2, 3, "dh"), (3, 2, 2, "dc"),
+                                            (4, 3, 2, "both"), (2, 1, 4, "both")])
+def test_lstm_backward_matches_finite_differences(N, D, H, which):
+    rng = np.random.default_rng([22, N, D, H])
+    args = _lstm_params(rng, N, D, H)
+    dh, dc = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    if which == "dh":
+        dc[:] = 0.0
+    elif which == "dc":
+        dh[:] = 0.0
+    grads = ref.lstm_step_backward(dh, dc, *args)
+    assert list(grads) == list(LSTM_KEYS)
+    loss = _lstm_loss(dh, dc)
+    for n, (key, arg) in enumerate(zip(LSTM_KEYS, args)):
+        values = [np.array(a, dtype=float) for a in args]
+        numeric = np.zeros_like(values[n])
+        for idx in np.ndindex(numeric.shape):
+            old = values[n][idx]
+            values[n][idx] = old + 1e-6
+            plus = loss(*values)
+            values[n][idx] = old - 1e-6
+            minus = loss(*values)
+            values[n][idx] = old
+            numeric[idx] = (plus - minus) / 2e-6
+        assert grads[key].shape == np.shape(arg)
+        np.testing.assert_allclose(grads[key], numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_lstm_backward_matches_sympy():
+    import sympy as sp
+
+    rng = np.random.default_rng(23)
+    N, D, H = 1, 2, 2
+    args = _lstm_params(rng, N, D, H)
+    dh, dc = rng.normal(size=(N, H)), rng.normal(size=(N, H))
+    symbols = [sp.Matrix(N if k in ("x", "h_prev", "c_prev") else np.shape(a)[0],
+                         np.shape(a)[-1] if np.ndim(a) == 2 else 1,
+                         lambda r, q, k=k: sp.Symbol(f"{k}_{r}_{q}"))
+               for k, a in zip(LSTM_KEYS, args)]
+    x, hp, cp, Wx, Wh, bcol = symbols
+    a = x * Wx + hp * Wh + bcol.T
+    sig = lambda v: 1 / (1 + sp.exp(-v))
+    loss = 0
+    for j in range(H):
+        i, f, o, g = sig(a[0, j]), sig(a[0, H + j]), sig(a[0, 2 * H + j]), sp.tanh(a[0, 3 * H + j])
+        c = f * cp[0, j] + i * g
+        loss += dh[0, j] * o * sp.tanh(c) + dc[0, j] * c
+    flat = [s for sym in symbols for s in sym]
+    point = [float(v) for sym, value in zip(symbols, args)
+             for v in np.reshape(np.asarray(value, dtype=float), sym.shape).ravel()]
+    grads = ref.lstm_step_backward(dh, dc, *args)
+    for key, sym in zip(LSTM_KEYS, symbols):
+        derivative = sp.lambdify(flat, [sp.diff(loss, s) for s in sym], "math")
+        want = np.reshape(derivative(*point), sym.shape)
+        np.testing.assert_allclose(np.reshape(grads[key], want.shape), want, rtol=1e-10, atol=1e-13)
+
+
+def test_lstm_backward_cell_path_and_saturation():
+    rng = np.random.default_rng(24)
+    N, D, H = 3, 2, 4
+    args = _lstm_params(rng, N, D, H)
+    x, h_prev, c_prev, Wx, Wh, b = args
+    pre = x @ Wx + h_prev @ Wh + b
+    f = 1 / (1 + np.exp(-pre[:, H:2 * H]))
+    dc = rng.normal(size=(N, H))
+    got = ref.lstm_step_backward(np.zeros((N, H)), dc, *args)
+    np.testing.assert_allclose(got["c_prev"], dc * f, rtol=1e-14)   # the additive cell path
+    # Saturated gates: finite gradients, the saturated gates pass none.
+    big = np.concatenate([np.full(H, 800.0), np.full(H, -800.0), np.full(H, 800.0),
+                          np.full(H, 800.0)])
+    got = ref.lstm_step_backward(rng.normal(size=(N, H)), dc, x, h_prev, c_prev,
+                                 np.zeros_like(Wx), np.zeros_like(Wh), big)
+    assert all(np.all(np.isfinite(v)) for v in got.values())
+    np.testing.assert_array_equal(got["b"], 0.0)
+    np.testing.assert_array_equal(got["c_prev"], 0.0)              # f = 0 exactly

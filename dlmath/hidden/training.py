@@ -276,7 +276,7 @@ def _check_train(train_mlp, X, y, hidden, kwargs, seed, kind="default_rng", hint
     try:
         G.assert_matches(params, expected[0], call=f"{call}[0]", **TRAIN_TOL)
     except G.GradingFailure as failure:
-        _fail(f"{failure}\n(the trained parameters differ)\n{hint}")
+        _fail(f"{failure}\nThe trained parameters differ from the reference's. {hint}")
     try:
         G.assert_matches(losses, expected[1], call=f"{call}[1]", **TRAIN_TOL)
     except G.GradingFailure as failure:

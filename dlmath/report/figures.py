@@ -57,8 +57,10 @@ def histogram(scores: list[float], max_score: float, title: str = "") -> str:
     ax = fig.add_subplot()
     top = max([max_score] + list(scores)) or 1.0
     whole = all(float(x).is_integer() for x in scores) and float(top).is_integer() and top <= 40
-    # Whole-point scores get one bar per point, centred on it; others 20 bins.
-    bins = [x - 0.5 for x in range(int(top) + 2)] if whole else 20
+    # Whole-point scores get bars of whole points (one per point up to 20
+    # points), starting half a point below 0; other scores 20 bins.
+    width = max(1, math.ceil(top / 20))
+    bins = [x - 0.5 for x in range(0, int(top) + width + 1, width)] if whole else 20
     if scores:
         ax.hist(scores, bins=bins, range=None if whole else (0, top), color=_BLUE, edgecolor="white")
         mean = sum(scores) / len(scores)
@@ -86,7 +88,8 @@ def item_scatter(items, label_weakest: int = 8, title: str = "") -> str:
     items : list of dlmath.report.items.ItemStats
         Weakest first (as :func:`dlmath.report.items.item_statistics` sorts).
     label_weakest : int, optional
-        Name this many of the first items on the plot.
+        Number this many of the weakest spots on the plot and name their
+        cells beside it.
     title : str, optional
         Title above the plot.
 
@@ -94,24 +97,42 @@ def item_scatter(items, label_weakest: int = 8, title: str = "") -> str:
     -------
     str
         Base64 PNG.  Cells without a discrimination (no variance) sit on the
-        zero line as hollow grey dots.
+        zero line as hollow grey dots; cells at (nearly) the same spot are
+        drawn as one larger dot.
     """
-    fig = Figure(figsize=(6.4, 4.0))
-    ax = fig.add_subplot()
-    ax.axhspan(-1, 0.2, color="#f4e4e0", zorder=0)
+    fig = Figure(figsize=(8.4, 3.8))
+    ax = fig.add_axes((0.10, 0.14, 0.52, 0.76))
+    ax.axhspan(-1.05, 0.2, color="#f4e4e0", zorder=0)
     ax.axhline(0, color=_GREY, linewidth=0.8)
-    known = [i for i in items if not math.isnan(i.discrimination)]
-    unknown = [i for i in items if math.isnan(i.discrimination)]
-    if known:
-        ax.scatter([i.full_share for i in known], [i.discrimination for i in known],
-                   color=_BLUE, s=28, zorder=3, label="grade cell")
-    if unknown:
-        ax.scatter([i.full_share for i in unknown], [0.0] * len(unknown), facecolors="none",
-                   edgecolors=_GREY, s=28, zorder=3, label="no variance (r undefined)")
-    for i in items[:label_weakest]:
-        y = 0.0 if math.isnan(i.discrimination) else i.discrimination
-        ax.annotate(i.cell.grade_id, (i.full_share, y), fontsize=7, xytext=(4, 3),
-                    textcoords="offset points", color="#333333")
+    spots: dict[tuple[int, int, bool], list] = {}
+    for i in items:
+        known = not math.isnan(i.discrimination)
+        y = i.discrimination if known else 0.0
+        spots.setdefault((round(i.full_share * 40), round(y * 40), known), []).append(i)
+    for known, style in ((True, dict(color=_BLUE)), (False, dict(facecolors="none", edgecolors=_GREY))):
+        group = [cells for key, cells in spots.items() if key[2] == known]
+        if group:
+            ax.scatter([c[0].full_share for c in group],
+                       [c[0].discrimination if known else 0.0 for c in group],
+                       s=[24 + 10 * (len(c) - 1) for c in group], zorder=3, **style)
+            ax.scatter([], [], s=24, label="grade cell" if known else "no variance (r undefined)", **style)
+    names, marks = [], []  # marks: [x, y, "1,2"] -- close spots share one mark
+    for n, cells in enumerate(list(spots.values())[:label_weakest], start=1):
+        first = cells[0]
+        x, y = first.full_share, 0.0 if math.isnan(first.discrimination) else first.discrimination
+        near = next((m for m in marks if abs(m[0] - x) < 0.05 and abs(m[1] - y) < 0.08), None)
+        if near:
+            near[2] += f",{n}"
+        else:
+            marks.append([x, y, str(n)])
+        name = first.cell.grade_id if len(first.cell.grade_id) <= 34 else first.cell.grade_id[:33] + "…"
+        names.append(f"{n} {name}" + (f" (+{len(cells) - 1})" if len(cells) > 1 else ""))
+    for x, y, text in marks:
+        ax.annotate(text, (x, y), fontsize=8, xytext=(6, 3), textcoords="offset points",
+                    color="#222222", weight="bold")
+    if names:
+        fig.text(0.65, 0.90, "weakest spots (+n: more cells there)\n" + "\n".join(names),
+                 fontsize=7, va="top", family="monospace", color="#333333")
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(-1.05, 1.05)
     ax.set_xlabel("difficulty: share of learners with full marks")
@@ -119,8 +140,7 @@ def item_scatter(items, label_weakest: int = 8, title: str = "") -> str:
     ax.text(0.99, 0.02, "shaded: low discrimination (< 0.2)", transform=ax.transAxes,
             ha="right", va="bottom", fontsize=7, color=_GREY)
     if items:
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
+        ax.legend(fontsize=7.5, frameon=False, loc="lower left")
     ax.set_title(title, fontsize=10)
     ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return to_base64(fig)

@@ -92,6 +92,14 @@ def section_assignments(summaries) -> str:
         + f"<div class=grid>{pictures}</div>")
 
 
+def _by_assignment(items) -> dict[str, list]:
+    """Items grouped by assignment, keeping their (weakest-first) order."""
+    out: dict[str, list] = {}
+    for i in items:
+        out.setdefault(i.cell.assignment, []).append(i)
+    return dict(sorted(out.items()))
+
+
 def section_items(items, limit: int = 200) -> str:
     """The grade cells, weakest first, and the difficulty/discrimination picture."""
     if not items:
@@ -113,8 +121,11 @@ def section_items(items, limit: int = 200) -> str:
         "the assignment's score: below 0.2 the check hardly separates stronger from weaker answers, "
         "below 0 it favours the weaker ones — both worth reading the test again. "
         "A cell that everyone passes or everyone fails has no discrimination (–).</p>"
-        + img(figures.item_scatter(items, title="grade cells: difficulty vs discrimination"),
-              "difficulty against discrimination")
+        + "<div class=grid>" + "".join(
+            f"<figure>{img(figures.item_scatter(group, title=a), 'difficulty against discrimination, ' + a)}"
+            f"<figcaption>{esc(a)}: one dot per grade cell (larger: several cells at the same spot); "
+            f"the weakest are named</figcaption></figure>"
+            for a, group in _by_assignment(items).items()) + "</div>"
         + "<table><tr><th>assignment</th><th>cell</th><th class=num>points</th><th class=num>learners</th>"
         "<th class=num>full marks</th><th class=num>mean</th><th class=num>discrimination</th><th>note</th></tr>"
         + "".join(rows) + "</table>" + more)
