@@ -2,7 +2,7 @@
 # .venv and installs the pinned packages itself (only python3 is needed).
 PYTHON ?= python3
 
-.PHONY: help class test test-fast generate grade bench lab clean
+.PHONY: help class test test-fast generate grade bench lab instructor clean
 
 help:
 	@echo "make class     - simulated class autograded end to end (the main job)"
@@ -11,7 +11,8 @@ help:
 	@echo "make generate  - regenerate release/ and solutions/ from source/"
 	@echo "make grade     - batch-autograde everything under submitted/ (JOBS=n)"
 	@echo "make bench     - grading benchmark (prints ratios, asserts nothing)"
-	@echo "make lab       - open the release notebooks in JupyterLab"
+	@echo "make lab       - learners: JupyterLab on your working copy work/ (made from release/)"
+	@echo "make instructor - JupyterLab at the course root (nbgrader's Formgrader)"
 
 class:
 	$(PYTHON) tasks.py class
@@ -33,6 +34,9 @@ bench:
 
 lab:
 	$(PYTHON) tasks.py lab
+
+instructor:
+	$(PYTHON) tasks.py instructor
 
 # Only what the tools rebuild; never submissions, grades or the gradebook.
 clean:

@@ -11,6 +11,10 @@ COURSE_ROOT = os.path.dirname(os.path.abspath(__file__))
 
 c.CourseDirectory.course_id = "dlmath"
 c.CourseDirectory.solution_directory = "solutions"
+# The gradebook: SQLite (gradebook.db) unless DLMATH_DB_URL names another
+# database, e.g. postgresql://grader@db.example.org/dlmath for many graders.
+if os.environ.get("DLMATH_DB_URL"):
+    c.CourseDirectory.db_url = os.environ["DLMATH_DB_URL"]
 
 # Every cell of a submission gets at most this many seconds; a learner's
 # infinite loop costs that cell, not the whole batch.  The slowest correct

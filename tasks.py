@@ -83,10 +83,11 @@ def ensure_system_packages(commands: dict[str, str] = SYSTEM_PACKAGES) -> None:
 
 
 @contextlib.contextmanager
-def environment_lock(path: Path = LOCK):
-    """Hold an exclusive ``flock`` on ``path`` (waits while another command holds it)."""
+def environment_lock(path: Path | None = None):
+    """Hold an exclusive ``flock`` on ``path`` (default :data:`LOCK`), waiting while another holds it."""
     import fcntl
 
+    path = path or LOCK
     with open(path, "a") as handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -106,10 +107,29 @@ def ensure_environment() -> None:
         _ensure_environment()
 
 
+#: IPython kernels of .venv read this file: it silences the kernel's own
+#: warning "Kernel is running over TCP without encryption" (kernels here talk
+#: over loopback) in JupyterLab's console, nbclient runs and validation alike.
+KERNEL_CONFIG = VENV / "etc" / "ipython" / "ipython_kernel_config.py"
+KERNEL_CONFIG_TEXT = (
+    "# Written by tasks.py: the kernels of this environment talk over loopback TCP;\n"
+    "# ipykernel's warning about it (and its other INFO/WARNING lines) is not for learners.\n"
+    "c.IPKernelApp.log_level = 'ERROR'\n")
+
+
+def write_kernel_config(path: Path | None = None) -> None:
+    """Write :data:`KERNEL_CONFIG_TEXT` to ``path`` (default :data:`KERNEL_CONFIG`) if it differs."""
+    path = path or KERNEL_CONFIG
+    if not path.exists() or path.read_text() != KERNEL_CONFIG_TEXT:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(KERNEL_CONFIG_TEXT)
+
+
 def _ensure_environment() -> None:
     if not PY.exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
+    write_kernel_config()
     if STAMP.exists() and STAMP.read_text() == _fingerprint():
         return
     print("installing pinned packages into .venv ...", flush=True)

@@ -73,9 +73,43 @@ class Outcome:
     isolation: dict | None = None
 
 
+#: Environment variable naming another gradebook (e.g. ``postgresql://...``).
+DB_ENV = "DLMATH_DB_URL"
+
+
 def db_url(root: Path) -> str:
-    """SQLite URL of the course gradebook with a busy timeout for concurrent writers."""
+    """URL of the course gradebook.
+
+    ``$DLMATH_DB_URL`` (set by ``--db``) when given, e.g. a PostgreSQL
+    database for many graders at once; otherwise the SQLite file
+    ``<root>/gradebook.db`` with a busy timeout for concurrent writers.
+    """
+    url = os.environ.get(DB_ENV)
+    if url:
+        return url
     return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}?timeout={BUSY_TIMEOUT}"
+
+
+def cluster_overrides(root: Path, scheduler: str, overrides: dict | None = None) -> dict:
+    """nbgrader settings that move the execution step to a Dask cluster (:mod:`dlmath.cluster`).
+
+    The pipeline of ``nbgrader_config.py`` is kept, with
+    :class:`dlmath.execution.ResilientExecute` replaced by
+    :class:`dlmath.cluster.RemoteExecute`; the executor's settings travel
+    with each task so workers grade exactly as local workers would.
+    """
+    from dlmath import nbgrader_api
+
+    config = nbgrader_api.load_config(root, **(overrides or {}))
+    steps = [("dlmath.cluster.RemoteExecute" if str(p).endswith("ResilientExecute") else p)
+             for p in config.Autograde.autograde_preprocessors]
+    settings = {k: v for k, v in dict(config.get("ResilientExecute", {})).items()
+                if k != "kernel_name"}
+    settings.setdefault("timeout", config.get("Execute", {}).get("timeout", 60))
+    out = dict(overrides or {})
+    out.update(Autograde__autograde_preprocessors=steps, RemoteExecute__scheduler=scheduler,
+               RemoteExecute__settings=settings)
+    return out
 
 
 def discover(root: Path, assignments: list[str] | None = None,
@@ -314,7 +348,7 @@ def _eta(done: int, total: int, elapsed: float) -> str:
 
 
 def run(root: Path, tasks: list[Task], jobs: int | None = None,
-        progress=print, overrides: dict | None = None) -> list[Outcome]:
+        progress=print, overrides: dict | None = None, cap_jobs: bool = True) -> list[Outcome]:
     """Grade ``tasks`` with ``jobs`` workers and return their outcomes.
 
     Parameters
@@ -330,7 +364,11 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
         Receives one line per graded submission.
     overrides : dict, optional
         nbgrader settings as ``Section__trait: value`` (e.g.
-        ``{"Execute__timeout": 10}``), on top of ``nbgrader_config.py``.
+        ``{"Execute__timeout": 10}``), on top of ``nbgrader_config.py``
+        (:func:`cluster_overrides` gives those that grade on Dask).
+    cap_jobs : bool, optional
+        Never start more workers than cores (local grading); off when the
+        work runs on a cluster and local workers mostly wait.
 
     Returns
     -------
@@ -340,7 +378,8 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
     root = Path(root).resolve()
     if not tasks:
         return []
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    cores = os.cpu_count() or 1
+    jobs = max(1, min(jobs or cores, len(tasks)))
     register_students(root, tasks)
     ctx = mp.get_context("spawn")
     task_queue, result_queue = ctx.Queue(), ctx.Queue()
@@ -385,24 +424,19 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
 def cell_scores(root: Path) -> dict[tuple[str, str, str], float]:
     """Every autograded cell's score: ``{(student, assignment, grade_id): score}``.
 
-    Read straight from the SQLite gradebook, for audits and tests.
+    Read from the gradebook (:func:`db_url`: SQLite or PostgreSQL) through
+    nbgrader's API, for audits and tests.
     """
-    import sqlite3
+    from nbgrader.api import Gradebook
 
-    con = sqlite3.connect(Path(root) / "gradebook.db")
-    try:
-        rows = con.execute("""
-            SELECT student.id, assignment.name, base_cell.name, grade.auto_score
-            FROM grade
-            JOIN submitted_notebook ON grade.notebook_id = submitted_notebook.id
-            JOIN submitted_assignment ON submitted_notebook.assignment_id = submitted_assignment.id
-            JOIN student ON submitted_assignment.student_id = student.id
-            JOIN assignment ON submitted_assignment.assignment_id = assignment.id
-            JOIN base_cell ON grade.cell_id = base_cell.id
-        """).fetchall()
-    finally:
-        con.close()
-    return {(s, a, g): score for s, a, g, score in rows}
+    out = {}
+    with Gradebook(db_url(root), "dlmath") as gb:
+        for assignment in gb.assignments:
+            for sub in gb.assignment_submissions(assignment.name):
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        out[(sub.student.id, assignment.name, grade.name)] = grade.auto_score
+    return out
 
 
 def score_table(cells: dict[tuple[str, str], str | tuple[float, float]],
@@ -520,8 +554,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--student", "--students", dest="student", nargs="*", metavar="ID",
                         help="only these students (either spelling)")
     parser.add_argument("--jobs", "-j", type=int, default=None,
-                        help="parallel workers (default: number of cores)")
+                        help="parallel workers (default: number of cores; with --cluster: "
+                             "submissions in flight, default twice the cluster's threads)")
+    parser.add_argument("--cluster", metavar="ADDRESS", default=None,
+                        help="grade on an existing Dask cluster (tcp://HOST:8786); the "
+                             "gradebook stays here, workers need neither files nor database")
+    parser.add_argument("--db", metavar="URL", default=None,
+                        help="gradebook database URL (default sqlite:///ROOT/gradebook.db), "
+                             "e.g. postgresql://user@host/dbname")
     args = parser.parse_args(argv)
+    if args.db:
+        os.environ[DB_ENV] = args.db
     warnings.filterwarnings("ignore", message=".*not in session.*")
     problems = unknown_ids(args.root, args.assignment, args.student)
     if problems:
@@ -533,7 +576,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"nothing submitted under {args.root / 'submitted'}")
         return 1
     started = time.perf_counter()
-    outcomes = run(args.root, tasks, args.jobs)
+    overrides = None
+    jobs = args.jobs
+    if args.cluster:
+        overrides = cluster_overrides(args.root, args.cluster)
+        if jobs is None:
+            from dlmath import cluster
+
+            threads = sum(cluster.client(args.cluster).nthreads().values())
+            jobs = max(2, 2 * threads)
+    outcomes = run(args.root, tasks, jobs, overrides=overrides, cap_jobs=not args.cluster)
     elapsed = time.perf_counter() - started
     print()
     print(summary(outcomes))

@@ -141,7 +141,9 @@ def export_csv(root: Path, path: Path) -> None:
     config = nbgrader_api.load_config(root)
     plugin = CsvExportPlugin(config=config)
     plugin.to = str(path)
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}", "dlmath") as gb:
+    from dlmath import batch
+
+    with Gradebook(batch.db_url(root), "dlmath") as gb:
         plugin.export(gb)
 
 

@@ -84,7 +84,13 @@ def execute(payload: dict) -> dict:
     """
     from traitlets.config import Config
 
+    from dlmath import course
     from dlmath.execution import ResilientExecute
+
+    kernels = str(course.ROOT / "dlmath" / "jupyter")  # the runner's kernel spec
+    if kernels not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (kernels, os.environ.get("JUPYTER_PATH", "")) if p)
 
     folder = Path(tempfile.mkdtemp(prefix="dlmath-task-"))
     try:
@@ -96,6 +102,7 @@ def execute(payload: dict) -> dict:
             target.write_bytes(base64.b64decode(data))
         nb = nbformat.reads(payload["notebook"], as_version=4)
         config = Config()
+        config.ResilientExecute.kernel_name = "dlmath-grader"
         for key, value in payload.get("settings", {}).items():
             setattr(config.ResilientExecute, key, value)
         executor = ResilientExecute(config=config)

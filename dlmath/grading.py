@@ -137,6 +137,8 @@ def describe(value: Any, limit: int = MAX_REPR) -> str:
             text = f"[{inner}]" if isinstance(value, list) else f"({inner})"
         elif isinstance(value, (float, np.floating)):
             text = repr(float(value))
+        elif isinstance(value, np.random.Generator):  # never its memory address
+            text = f"np.random.Generator({type(value.bit_generator).__name__}(...))"
         else:
             text = repr(value)
     except Exception as exc:  # a hostile __repr__ must not break grading

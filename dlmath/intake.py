@@ -86,6 +86,8 @@ def _load(path: Path) -> tuple[dict | None, str | None]:  # noqa: C901
         return None, f"{path.name} is not valid JSON (line {exc.lineno}: {exc.msg})"
     if not isinstance(data, dict) or not isinstance(data.get("cells"), list):
         return None, f"{path.name} is not a Jupyter notebook (no list of cells)"
+    if not data["cells"]:
+        return None, f"{path.name} has no cells"
     return data, None
 
 

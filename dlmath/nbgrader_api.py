@@ -47,6 +47,10 @@ def load_config(root: Path = ROOT, **overrides: Any):
 
     config = PyFileConfigLoader("nbgrader_config.py", path=str(ROOT)).load_config()
     config.CourseDirectory.root = str(Path(root).resolve())
+    import os
+
+    if os.environ.get("DLMATH_DB_URL"):  # --db: another gradebook (e.g. PostgreSQL)
+        config.CourseDirectory.db_url = os.environ["DLMATH_DB_URL"]
     for key, value in overrides.items():
         section, trait = key.split("__")
         setattr(getattr(config, section), trait, value)

@@ -144,8 +144,10 @@ class ClassData:
 
 
 def default_db_url(root: Path) -> str:
-    """``sqlite:///<root>/gradebook.db``, the course's gradebook."""
-    return f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
+    """The course's gradebook: ``$DLMATH_DB_URL`` if set, else ``sqlite:///<root>/gradebook.db``."""
+    import os
+
+    return os.environ.get("DLMATH_DB_URL") or f"sqlite:///{Path(root).resolve() / 'gradebook.db'}"
 
 
 def autograded_path(root: Path, student: str, assignment: str, notebook: str) -> Path:
@@ -223,7 +225,7 @@ def load(root: Path, db_url: str | None = None, course_id: str = "dlmath") -> Cl
     root = Path(root).resolve()
     if db_url is None:
         db_url = default_db_url(root)
-        if not (root / "gradebook.db").exists():
+        if db_url.startswith("sqlite") and not (root / "gradebook.db").exists():
             raise FileNotFoundError(f"no gradebook at {root / 'gradebook.db'}; grade the class first")
     data = ClassData(root=root)
     with Gradebook(db_url, course_id) as gb:
