@@ -50,6 +50,10 @@ c.ResilientExecute.memory_mb = 3072   # address space of the learner's kernel
 c.ResilientExecute.file_mb = 64       # largest file it may write
 c.ResilientExecute.home_mb = 128      # its private writable folder
 c.ResilientExecute.processes = 64     # processes and threads of its user
+# Plots are not rasterised while grading (nobody looks at them; plt.show()
+# still runs).  DLMATH_FEEDBACK_PLOTS=1 puts them into graded notebooks and
+# feedback.
+c.ResilientExecute.render_figures = os.environ.get("DLMATH_FEEDBACK_PLOTS", "0") == "1"
 
 # autograde, step 1: every submission is rebuilt from the release notebook
 # (dlmath/sanitize.py, the same repairs as dlmath.batch's intake), then

@@ -50,13 +50,15 @@ def _fingerprint() -> str:
 
 #: Debian packages the course uses where it can install them (as root):
 #: command it provides -> package.  bubblewrap is the grading sandbox;
-#: chromium runs the browser test (tests/test_browser.py).
-SYSTEM_PACKAGES = {"bwrap": "bubblewrap", "chromium": "chromium"}
+#: chromium runs the browser test (tests/test_browser.py); postgresql's server
+#: (pg_ctlcluster is its wrapper on PATH) the PostgreSQL gradebook test.
+SYSTEM_PACKAGES = {"bwrap": "bubblewrap", "chromium": "chromium", "pg_ctlcluster": "postgresql"}
 #: What is lost without each command, for the note when it is missing.
 WITHOUT = {"bwrap": "grading runs WITHOUT its sandbox (see the README's grading section)",
-           "chromium": "the browser test is skipped"}
+           "chromium": "the browser test is skipped",
+           "pg_ctlcluster": "the PostgreSQL gradebook test is skipped"}
 #: Which system commands each task needs (default: the sandbox only).
-TASK_PACKAGES = {"test": ("bwrap", "chromium"), "lab": (), "instructor": ()}
+TASK_PACKAGES = {"test": ("bwrap", "chromium", "pg_ctlcluster"), "lab": (), "instructor": ()}
 
 
 def ensure_system_packages(commands: dict[str, str] = SYSTEM_PACKAGES) -> None:

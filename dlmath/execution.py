@@ -36,12 +36,13 @@ import os
 import secrets
 import shutil
 import tempfile
+import time
 
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
-from traitlets import Enum, Float, Integer
+from traitlets import Bool, Enum, Float, Integer
 
 from dlmath import isolation, judge, launch, runner
 from dlmath import notebooks as nbs
@@ -100,10 +101,10 @@ class KernelChannel(judge.Channel):
         try:
             ex.execute_cell(cell, self.index, store_history=False)
         except CellTimeoutError:
-            ex.runner_lost = f"did not finish within {int(timeout)} seconds"
+            ex.runner_lost = f"a call of your function did not finish within {int(timeout)} seconds"
             raise judge.RunnerLost(ex.runner_lost) from None
         except DeadKernelError:
-            ex.runner_lost = "the kernel died"
+            ex.runner_lost = "the kernel died while your function ran (a crash, os._exit, or the memory limit)"
             raise judge.RunnerLost(ex.runner_lost) from None
         finally:
             ex.timeout, ex.interrupt_on_timeout = saved
@@ -125,7 +126,8 @@ class ResilientExecute(Execute):
     ).tag(config=True)
 
     max_restarts = Integer(
-        8, help="Kernel deaths after which the rest of the notebook is not run."
+        30, help="Kernel deaths after which the rest of the notebook is not run (a function "
+                 "that crashes the kernel kills it once per check that calls it)."
     ).tag(config=True)
 
     call_seconds = Float(
@@ -138,6 +140,12 @@ class ResilientExecute(Execute):
         help="How the learner's kernel is isolated: 'bwrap' requires bubblewrap (grading "
              "fails without it), 'auto' uses it where it can start and otherwise runs "
              "unsandboxed (reported in the batch summary), 'none' never sandboxes."
+    ).tag(config=True)
+
+    render_figures = Bool(
+        False, help="Rasterise the learner's plots into the graded notebook (and so into the "
+                    "feedback). Off: plt.show() still runs and counts, but no PNG is drawn, "
+                    "which saves most of a plotting notebook's time."
     ).tag(config=True)
 
     memory_mb = Integer(3072, help="Address space of the learner's kernel, MiB (0: none).").tag(config=True)
@@ -175,7 +183,8 @@ class ResilientExecute(Execute):
         km.ip = os.path.join(folder, "kernel")
         settings = {"sandbox": self.sandbox, "memory_mb": self.memory_mb,
                     "cpu_seconds": self.cpu_seconds, "processes": self.processes,
-                    "file_mb": self.file_mb, "home_mb": self.home_mb}
+                    "file_mb": self.file_mb, "home_mb": self.home_mb,
+                    "figures": int(self.render_figures)}
         for key, value in settings.items():
             os.environ[launch.ENV[key]] = str(value)
         return km
@@ -191,6 +200,8 @@ class ResilientExecute(Execute):
         self.reset_execution_trackers()
         record = self.nb.metadata.setdefault("dlmath", {})
         record.update(isolation=self.isolation_status(), events=[])
+        self._timing = record["timing"] = {"runner_start": 0.0, "learner_cells": 0.0,
+                                           "visible_tests": 0.0, "hidden_checks": 0.0}
         if not self.nb.metadata["dlmath"]["isolation"]["sandboxed"]:
             self.event("not_isolated", None, "the learner's code ran WITHOUT a sandbox: "
                        + self.nb.metadata["dlmath"]["isolation"]["how"])
@@ -203,8 +214,10 @@ class ResilientExecute(Execute):
         while start < len(cells):
             replaying, current = True, None
             try:
+                started = time.perf_counter()
                 with self.setup_kernel():
                     info = self.wait_for_reply(self.kc.kernel_info())
+                    self._timing["runner_start"] += time.perf_counter() - started
                     self.nb.metadata["language_info"] = info["content"]["language_info"]
                     for j in range(start):
                         if j not in killers and self._replayable(cells[j]):
@@ -216,13 +229,15 @@ class ResilientExecute(Execute):
                         current = i
                         self.preprocess_cell(cells[i], resources, i)
                     start = len(cells)
-            except DeadKernelError:
+            except (DeadKernelError, CellTimeoutError) as exc:
+                if isinstance(exc, CellTimeoutError) and not self.runner_lost:
+                    # the kernel stopped answering (busy forking, stuck in C code): replace it
+                    self.runner_lost = "the cell did not finish in time and the kernel stopped answering"
                 deaths += 1
                 killers.add(current)
                 if not replaying:
                     if self.runner_lost:
-                        note = (f"a call of your function {self.runner_lost}; the grader "
-                                f"stopped the kernel and went on in a fresh one")
+                        note = f"{self.runner_lost}; grading went on in a fresh kernel"
                         if not any(o.output_type == "error" for o in cells[current].outputs):
                             cells[current].outputs.append(_error("GradingFailure", note))
                         self.event("timeout", current, note)
@@ -246,8 +261,23 @@ class ResilientExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         """Run one cell: public code in the runner, hidden regions in the judge."""
+        started = time.perf_counter()
         if not nbs.is_test(cell):
-            return super().preprocess_cell(cell, resources, index)
+            try:
+                return super().preprocess_cell(cell, resources, index)
+            finally:
+                self._timing["learner_cells"] += time.perf_counter() - started
+        try:
+            return self._test_cell(cell, resources, index)
+        finally:
+            self._timing["visible_tests"] += time.perf_counter() - started - self._judged
+            self._timing["hidden_checks"] += self._judged
+            self._judged = 0.0
+
+    _judged = 0.0
+
+    def _test_cell(self, cell, resources, index):
+        """A test cell: its public part in the runner, its hidden regions in the judge."""
         original = cell.source
         public, regions = judge.split_hidden(original)
         cell.outputs = []
@@ -274,14 +304,16 @@ class ResilientExecute(Execute):
         learner_code = [c.source for c in self.nb.cells
                         if c.cell_type == "code" and not nbs.is_test(c)]
         for code in regions:
+            judged = time.perf_counter()
             try:
                 verdict = judge.run_hidden(code, KernelChannel(self, index), learner_code,
                                            self.call_seconds)
             except judge.RunnerLost:
                 cell.outputs.append(_error(
-                    "GradingFailure", f"a call of your function {self.runner_lost}; the grader "
-                                      f"stopped the kernel and goes on in a fresh one"))
+                    "GradingFailure", f"{self.runner_lost}; grading went on in a fresh kernel"))
                 raise DeadKernelError("runner lost") from None
+            finally:
+                self._judged += time.perf_counter() - judged
             if verdict is not None:
                 cell.outputs.append(_error(*verdict))
                 break

@@ -3,11 +3,13 @@
 A hidden test cell calls one check of :mod:`dlmath.hidden`; each check is a
 few lines built from the pieces here:
 
-* :func:`call` runs the learner's function safely: on copies of the inputs,
-  with warnings silenced (nbgrader scores a cell 0 when anything reaches
-  stderr, so a correct answer must never lose points to a ``RuntimeWarning``),
-  with "no shortcut" functions made to raise, and it fails when an input was
-  modified in place.
+* :func:`call` calls the learner's function: in the runner through the judge
+  (a :class:`dlmath.judge.RunnerFunction`, plain data both ways) or, for a
+  function in this process, under the courtesy guards of :mod:`dlmath.guard`;
+  either way warnings are silenced (nbgrader scores a cell 0 when anything
+  reaches stderr, so a correct answer must never lose points to a
+  ``RuntimeWarning``), "no shortcut" functions fail, and an input modified in
+  place fails the check.
 * :func:`assert_matches` compares a result with the expected value and, when
   they differ, says which call was made, what was expected and what came back.
 * :func:`check_cases` runs a whole list of inputs against the reference.
@@ -28,14 +30,12 @@ import contextlib
 import contextvars
 import copy
 import functools
-import importlib
-import os
-import sys
-import types
-import warnings
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from dlmath import guard
+from dlmath.guard import CALL_SECONDS, CallTimedOut, forbid, quiet, reference_blocked  # noqa: F401
 
 __all__ = [
     "GradingFailure",
@@ -63,37 +63,6 @@ __all__ = [
 
 #: Characters of one value shown in a failure message before it is cut.
 MAX_REPR = 600
-
-#: Seconds one call of the learner's function may take (a backstop for
-#: endless loops; nbgrader's cell timeout is the last resort).
-CALL_SECONDS = float(os.environ.get("DLMATH_CALL_SECONDS", "20"))
-
-
-class CallTimedOut(BaseException):
-    """Raised inside the learner's code when :data:`CALL_SECONDS` have passed."""
-
-
-@contextlib.contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt the block after ``seconds`` (main thread on POSIX only)."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expire(signum, frame):
-        raise CallTimedOut()
-
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
 
 class GradingFailure(AssertionError):
     """A hidden test failed; the message is written for the learner."""
@@ -237,168 +206,6 @@ def public(source: str, text: str | None = None, **data: Any) -> Public:
 # Running the learner's code
 # ----------------------------------------------------------------------------
 
-@contextlib.contextmanager
-def quiet() -> Iterator[None]:
-    """Silence warnings and numpy floating-point messages inside the block.
-
-    A correct answer may divide by zero on the way to a correct result and
-    numpy would print a ``RuntimeWarning`` to stderr, which nbgrader counts as
-    a failed cell.  Results are judged by their values instead.
-    """
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with np.errstate(all="ignore"):
-            yield
-
-
-def _block_in_function(function: Any, targets: dict, blockers: dict,
-                       swapped: list) -> None:
-    """Replace forbidden objects among a function's defaults and closure cells."""
-    defaults = getattr(function, "__defaults__", None)
-    if defaults and any(id(d) in targets for d in defaults):
-        function.__defaults__ = tuple(blockers.get(id(d), d) for d in defaults)
-        swapped.append(lambda f=function, d=defaults: setattr(f, "__defaults__", d))
-    kwdefaults = getattr(function, "__kwdefaults__", None)
-    if kwdefaults and any(id(v) in targets for v in kwdefaults.values()):
-        function.__kwdefaults__ = {k: blockers.get(id(v), v) for k, v in kwdefaults.items()}
-        swapped.append(lambda f=function, d=kwdefaults: setattr(f, "__kwdefaults__", d))
-    for cell in getattr(function, "__closure__", None) or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:
-            continue
-        if id(value) in targets:
-            cell.cell_contents = blockers[id(value)]
-            swapped.append(lambda c=cell, v=value: setattr(c, "cell_contents", v))
-
-
-def _resolve(dotted: str) -> tuple[Any, str, Any]:
-    """Return ``(owner, attribute, object)`` for a dotted name like ``numpy.linalg.norm``."""
-    module_name, _, attr = dotted.rpartition(".")
-    owner = importlib.import_module(module_name)
-    return owner, attr, getattr(owner, attr)
-
-
-@contextlib.contextmanager
-def forbid(names: Iterable[str], function: str = "your function",
-           namespaces: Iterable[dict] = (), functions: Iterable[Any] = ()) -> Iterator[None]:
-    """Make library functions raise :class:`ShortcutUsed` inside the block.
-
-    Every module attribute that *is* the forbidden object is replaced, so an
-    alias such as ``from numpy.linalg import norm`` or ``la = np.linalg`` in
-    the learner's notebook is caught as well as ``np.linalg.norm``.
-
-    Parameters
-    ----------
-    names : iterable of str
-        Dotted names, e.g. ``["numpy.linalg.norm"]``.
-    function : str, optional
-        The graded function's name, used in the message.
-    namespaces : iterable of dict, optional
-        Extra namespaces to search for aliases, e.g. the ``__globals__`` of
-        the learner's function when it was not defined in a module.
-    functions : iterable of callable, optional
-        Learner functions whose default arguments and closure cells may hold
-        aliases (``def f(x, _n=np.linalg.norm)``).
-    """
-    names = list(names)
-    if not names:
-        yield
-        return
-    targets = {}
-    for dotted in names:
-        _, _, obj = _resolve(dotted)
-        targets[id(obj)] = (dotted, obj)
-
-    def make_blocker(dotted: str) -> Callable[..., Any]:
-        def blocked(*args: Any, **kwargs: Any) -> Any:
-            raise ShortcutUsed(
-                f"{function} must not call {dotted}: this exercise asks you to "
-                f"compute the result yourself (see the 'no shortcut' note).")
-        blocked.__name__ = dotted.rpartition(".")[2]
-        return blocked
-
-    blockers = {key: make_blocker(dotted) for key, (dotted, _) in targets.items()}
-    patched: list[tuple[dict, str, Any]] = []
-    swapped: list[Callable[[], None]] = []
-    try:
-        spaces = [getattr(m, "__dict__", None) for m in list(sys.modules.values())]
-        spaces += list(namespaces)
-        for learner_function in functions:  # defaults and closures hold aliases too
-            _block_in_function(learner_function, targets, blockers, swapped)
-        seen: set[int] = set()
-        for namespace in spaces:
-            if not isinstance(namespace, dict) or id(namespace) in seen:
-                continue
-            seen.add(id(namespace))
-            for key, value in list(namespace.items()):
-                if id(value) in targets and value is targets[id(value)][1]:
-                    patched.append((namespace, key, value))
-                    namespace[key] = blockers[id(value)]
-        yield
-    finally:
-        for namespace, key, value in reversed(patched):
-            namespace[key] = value
-        for undo in reversed(swapped):
-            undo()
-
-
-#: Whether learner calls run with the reference solutions blocked.  Only the
-#: test suite turns this off, to run the hidden checks on the reference itself.
-BLOCK_REFERENCE = True
-
-
-def _refuse_reference(*args: Any, **kwargs: Any) -> Any:
-    raise RuntimeError("the course's reference solutions cannot be used by graded code")
-
-
-@contextlib.contextmanager
-def reference_blocked() -> Iterator[None]:
-    """Make every reference solution raise inside the block, under any name.
-
-    The code object of each function of the loaded ``dlmath.reference``
-    modules is swapped, so a learner who imported or aliased a reference
-    function gets an error instead of its answer.
-    """
-    swapped = []
-    for name, module in list(sys.modules.items()) if BLOCK_REFERENCE else []:
-        if not name.startswith("dlmath.reference.") or module is None:
-            continue
-        for value in list(vars(module).values()):
-            if (isinstance(value, types.FunctionType) and value.__module__ == name
-                    and not value.__code__.co_freevars):
-                swapped.append((value, value.__code__))
-                value.__code__ = _refuse_reference.__code__
-    try:
-        yield
-    finally:
-        for function, code in swapped:
-            function.__code__ = code
-
-
-def _snapshot(value: Any) -> Any:
-    """Deep copy of the inputs, to detect in-place modification later."""
-    try:
-        return copy.deepcopy(value)
-    except Exception:
-        return None
-
-
-def _same(before: Any, after: Any) -> bool:
-    """True when an input is unchanged (arrays compared bit for bit, nan == nan)."""
-    if isinstance(before, np.ndarray):
-        return (isinstance(after, np.ndarray) and before.shape == after.shape
-                and before.dtype == after.dtype
-                and np.array_equal(before, after, equal_nan=before.dtype.kind in "fc"))
-    if isinstance(before, dict):
-        return (isinstance(after, dict) and before.keys() == after.keys()
-                and all(_same(before[k], after[k]) for k in before))
-    if isinstance(before, (list, tuple)):
-        return (type(before) is type(after) and len(before) == len(after)
-                and all(_same(b, a) for b, a in zip(before, after)))
-    return True
-
-
 class Raised:
     """What :func:`call` returns when the learner raised the ``expect``-ed exception."""
 
@@ -441,7 +248,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
                             expect=expect)[0]()
     given_args = copy.deepcopy(args)
     given_kwargs = copy.deepcopy(kwargs)
-    before = (_snapshot(given_args), _snapshot(given_kwargs))
+    before = (guard.snapshot(given_args), guard.snapshot(given_kwargs))
     shown = describe_call(name, args, kwargs)
     if not callable(func):
         raise GradingFailure(f"{name} is not a function (it is {describe(func)}).")
@@ -449,7 +256,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     try:
         spaces = [getattr(func, "__globals__", {})]
         with quiet(), forbid(forbidden, name, spaces, [func]), reference_blocked(), \
-                _time_limit(CALL_SECONDS):
+                guard.time_limit(CALL_SECONDS):
             result = func(*given_args, **given_kwargs)
     except ShortcutUsed:
         raise
@@ -468,7 +275,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     if raised is not None:
         return raised
     for given, original in ((given_args, before[0]), (given_kwargs, before[1])):
-        if original is not None and not _same(original, given):
+        if original is not None and not guard.same(original, given):
             raise GradingFailure(
                 f"{shown} modified its input in place; graded functions must "
                 f"leave their arguments unchanged (copy them first).")

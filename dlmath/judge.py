@@ -329,7 +329,7 @@ def parse_hidden(code: str) -> list[HiddenCall]:
                 if alias.name.startswith("dlmath.hidden.") and alias.asname:
                     aliases[alias.asname] = alias.name.rpartition(".")[2]
                 else:
-                    raise CellNotUnderstood(f"hidden tests may only import dlmath.hidden modules")
+                    raise CellNotUnderstood("hidden tests may only import dlmath.hidden modules")
             continue
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             func = node.value.func

@@ -37,7 +37,12 @@ ENV = {
     "file_mb": "DLMATH_RUNNER_FILE_MB",
     "home_mb": "DLMATH_RUNNER_HOME_MB",
     "uid": "DLMATH_RUNNER_UID",
+    "figures": "DLMATH_RUNNER_FIGURES",   # "1": rasterise plots as usual
 }
+
+#: matplotlib backend when plots are not rasterised: figures are built and
+#: ``plt.show()`` works, nothing is drawn (part of matplotlib itself).
+NO_FIGURES_BACKEND = "module://matplotlib.backends.backend_template"
 
 #: Environment of the kernel (the grader's own is never passed on in the sandbox).
 BASE_ENV = {
@@ -96,7 +101,9 @@ def prepare(connection_file: Path, uid: int, sandboxed: bool) -> tuple[Path, Pat
     if connection_file.resolve() != conn.resolve():
         shutil.copy2(connection_file, conn)
     boot = folder / "boot.py"
-    boot.write_text(runner.boot_source(hide=() if sandboxed else ("dlmath", "nbgrader")))
+    figures = os.environ.get(ENV["figures"], "1") != "0"
+    boot.write_text(runner.boot_source(hide=() if sandboxed else ("dlmath", "nbgrader"),
+                                       close_figures=not figures))
     mpl = folder / "mpl"
     mpl.mkdir(exist_ok=True)
     _font_cache(mpl)
@@ -120,6 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     folder, conn, boot = prepare(connection_file, uid, sandboxed)
     limits = _limits()
     env = dict(BASE_ENV, MPLCONFIGDIR=str(folder / "mpl"))
+    if os.environ.get(ENV["figures"], "1") == "0":
+        env["MPLBACKEND"] = NO_FIGURES_BACKEND
     if sandboxed:
         env["HOME"] = isolation.HOME
         cmd = isolation.command(kernel_argv(conn, boot), submission=Path.cwd(), sockets=folder,

@@ -227,7 +227,7 @@ def _import_path_last():
     sys.path[:] = front + back[:1]
 
 
-def install(shell=None, hide=()):
+def install(shell=None, hide=(), close_figures=False):
     """Put the server into the notebook's namespace.
 
     Parameters
@@ -238,6 +238,9 @@ def install(shell=None, hide=()):
         Top-level packages that must not be importable (used only when the
         runner is not sandboxed, as a courtesy: the sandbox hides them for
         real).
+    close_figures : bool
+        Close every matplotlib figure after each cell (when figures are not
+        rasterised, nothing else would).
     """
     import numpy  # noqa: F401 - imported before any learner file can shadow it
 
@@ -264,12 +267,26 @@ def install(shell=None, hide=()):
 
     # A Python-level fork of the kernel would share its message sockets; such a
     # child ends at once (subprocesses started with exec still work).
-    os.register_at_fork(after_in_child=lambda: os._exit(70))
+    def _reap():  # those children end at once: never let them pile up as zombies
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
+
+    os.register_at_fork(after_in_child=lambda: os._exit(70), after_in_parent=_reap)
+    if close_figures:
+        def _close_figures(*args):
+            pyplot = sys.modules.get("matplotlib.pyplot")
+            if pyplot is not None:
+                pyplot.close("all")
+
+        shell.events.register("post_run_cell", _close_figures)
     shell.user_ns[SERVER] = Server(shell.user_ns)
     shell.user_ns_hidden[SERVER] = shell.user_ns[SERVER]
 
 
-def boot_source(hide=()) -> str:
+def boot_source(hide=(), close_figures=False) -> str:
     """Python source that installs the runner in a kernel with no dlmath.
 
     Parameters
@@ -287,6 +304,6 @@ def boot_source(hide=()) -> str:
             "    import builtins\n"
             f"    namespace = {{'__name__': '_dlmath_runner', '__builtins__': builtins}}\n"
             f"    exec(compile({body!r}, '<dlmath runner>', 'exec'), namespace)\n"
-            f"    namespace['install'](hide={tuple(hide)!r})\n"
+            f"    namespace['install'](hide={tuple(hide)!r}, close_figures={bool(close_figures)!r})\n"
             "__dlmath_boot()\n"
             "del __dlmath_boot\n")

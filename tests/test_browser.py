@@ -265,3 +265,32 @@ def test_feedback_shows_failures_and_renders_math_offline(browser, feedback_html
     failure.scroll_into_view_if_needed()
     page.screenshot(path=str(SCREENSHOTS / "feedback_failure.png"))
     context.close()
+
+
+@pytest.fixture(scope="module")
+def report_html(tmp_path_factory) -> Path:
+    """The class report of the report tests' class of known structure."""
+    import test_report
+
+    from dlmath.report import build_report
+
+    root = tmp_path_factory.mktemp("report") / "course"
+    import nbgrader.api
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(nbgrader.api, "get_alembic_version", test_report._alembic_head)
+        test_report._write_class(root)
+    return build_report(root).index
+
+
+def test_class_report_renders_with_its_pictures(browser, report_html):
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 1400})
+    page = context.new_page()
+    page.goto(Path(report_html).as_uri())
+    sizes = page.eval_on_selector_all("img", "els => els.map(e => [e.complete, e.naturalWidth])")
+    assert sizes and all(done and width > 0 for done, width in sizes), sizes
+    text = page.inner_text("body")
+    for section in ("Common mistakes", "Similar answers"):
+        assert section.lower() in text.lower(), f"the report has no {section!r} section"
+    page.screenshot(path=str(SCREENSHOTS / "report.png"), full_page=False)
+    context.close()

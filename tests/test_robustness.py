@@ -61,12 +61,14 @@ BROKEN = {
     "keyboard_interrupt": (_with(angle="def angle(x, y):\n    raise KeyboardInterrupt\n"), "angle"),
     "memory_bomb": (_with(l1_norm="import numpy\n_hog = numpy.ones(10**11)\n" + _good()["l1_norm"]), "l1_norm"),
     "fork_bomb": (_with(l1_norm="import os\nwhile True:\n    os.fork()\n" + _good()["l1_norm"]), "l1_norm"),
-    "runaway_subprocess": (_with(l2_norm="import subprocess\nsubprocess.Popen(['sleep', '1000'])\n"
-                                         + _good()["l2_norm"]), "l2_norm"),
 }
 
-#: Broken in ways that must not cost anything: full marks.
+#: Broken in ways that must not cost anything: full marks.  (A subprocess is
+#: allowed: it lives in the sandbox and dies with it; see
+#: test_no_learner_process_outlives_grading.)
 HARMLESS = {
+    "runaway_subprocess": _with(l2_norm="import subprocess\nsubprocess.Popen(['sleep', '1000'])\n"
+                                        + _good()["l2_norm"]),
     "output_flood": _with(l1_norm=_good()["l1_norm"] + "\nfor _ in range(200):\n    print('x' * 100_000)\n"),
     "huge_repr": _with(l2_norm=_good()["l2_norm"] + "\nlist(range(2_000_000))\n"),
     "file_vandal": _with(l1_norm=_good()["l1_norm"] + (
@@ -437,3 +439,52 @@ def test_runner_was_sandboxed_where_it_can_be(graded):
         pytest.skip(f"no sandbox on this machine: {why}")
     assert all(o.isolation and o.isolation["sandboxed"] for o in by_student.values()
                if o.isolation is not None)
+
+
+# -- the same attacks under plain `nbgrader autograde` --------------------------
+
+@pytest.fixture(scope="module")
+def plain_graded(tmp_path_factory):
+    """Attacks, a damaged notebook and correct work graded by one plain nbgrader command."""
+    import subprocess
+    import sys
+
+    root = tmp_path_factory.mktemp("plain") / "course"
+    classroom.prepare(root, [A.id])
+    for learner in list(classroom.LEARNERS):
+        if learner != "complete":
+            shutil.rmtree(root / "submitted" / learner)
+    for student, answers in {**ATTACKS, **DESTRUCTIVE}.items():
+        _write(root, student, submissions.fill(A.release(root), answers))
+    _write(root, "control_without_l1_norm",
+           submissions.fill(A.release(root), _with(l1_norm=_stub("l1_norm"))))
+    good = submissions.fill(A.release(root), _good())
+    dup = nbformat.from_dict(json.loads(nbformat.writes(good)))
+    extra = [nbformat.from_dict(json.loads(json.dumps(c))) for c in dup.cells
+             if nbs.grade_id(c) in ("l1_norm", "test_l1_norm_values")]
+    for c in extra:
+        c["id"] = c["id"] + "-copy"
+    dup.cells[6:6] = extra
+    _write(root, "aa_duplicated_cells", dup)  # graded first: it used to stop everyone after it
+    env = dict(os.environ, DLMATH_CALL_SECONDS=CALL_SECONDS)
+    subprocess.run([sys.executable, "-m", "nbgrader", "autograde", A.id,
+                    f"--CourseDirectory.root={root}", "--Execute.timeout=8", "--log-level=ERROR"],
+                   cwd=course.ROOT, env=env, capture_output=True, timeout=1200)
+    return root, batch.cell_scores(root)
+
+
+def test_plain_nbgrader_grades_everyone_after_a_damaged_notebook(plain_graded):
+    root, scores = plain_graded
+    graded = {s for s, _, _ in scores}
+    expected = {"complete", "control_without_l1_norm", "aa_duplicated_cells",
+                *ATTACKS, *DESTRUCTIVE}
+    assert graded == expected, expected - graded
+    total = lambda s: sum(v for (who, _, _), v in scores.items() if who == s)  # noqa: E731
+    assert total("complete") == FULL and total("aa_duplicated_cells") == FULL
+
+
+@pytest.mark.parametrize("student", [*ATTACKS, *DESTRUCTIVE])
+def test_attacks_earn_nothing_under_plain_nbgrader(plain_graded, student):
+    _, scores = plain_graded
+    cells = {g: v for (s, _, g), v in scores.items() if s == student and g.startswith("test_l1_norm_")}
+    assert cells and sum(cells.values()) == 0, cells
