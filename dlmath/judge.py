@@ -21,6 +21,7 @@ shortcut" rules are decided here too, by reading the learner's code
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import itertools
 import json
@@ -98,6 +99,12 @@ class LocalChannel(Channel):
 
 
 _ids = itertools.count(1)
+
+
+@functools.lru_cache(maxsize=256)
+def _shortcuts_cached(code: tuple, name: str, forbidden: tuple) -> tuple:
+    """:func:`dlmath.shortcuts.find`, read once per notebook, function and rule."""
+    return tuple(shortcuts.find(list(code), name, list(forbidden)))
 
 #: SymPy constructors a reply may use (srepr of ordinary expressions).
 SYMPY_NAMES = {
@@ -197,7 +204,7 @@ class RunnerFunction:
 
     def shortcuts(self, forbidden: Sequence[str]) -> list[str]:
         """Forbidden functions the learner's code of this function reaches (static)."""
-        return shortcuts.find(self.code, self.name, list(forbidden))
+        return list(_shortcuts_cached(tuple(self.code), self.name, tuple(forbidden)))
 
     def run(self, calls: Sequence[Call], *, forbidden: Sequence[str] = (),
             global_rng: bool = False) -> list[Outcome]:
