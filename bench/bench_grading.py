@@ -262,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     cores = os.cpu_count() or 1
     print(f"dlmath grading benchmark: {len(aids)} assignments, python {sys.version.split()[0]}, "
           f"{cores} cores, {time.strftime('%Y-%m-%d %H:%M')}")
-    result = {"grading/bare": float("nan"), "batch2/bare": float("nan"),
-              "per_submission_40/400": float("nan")}
+    sizes_key = f"per_submission_{args.sizes[0]}/{args.sizes[1]}"
+    result = {"grading/bare": float("nan"), "batch2/bare": float("nan"), sizes_key: float("nan")}
     with tempfile.TemporaryDirectory(prefix="dlmath-bench-") as tmp:
         parts: dict[str, float] = {}
         if "1" in args.sections:
@@ -274,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
             result["batch2/bare"] = speed.get(2, float("nan"))
         if "3" in args.sections:
             cost = section_sizes(aids[0], args.sizes, Path(tmp))
-            result["per_submission_40/400"] = cost[args.sizes[0]] / cost[args.sizes[1]]
+            result[sizes_key] = cost[args.sizes[0]] / cost[args.sizes[1]]
         if "4" in args.sections and parts:
             plot_aid = "04_neural_networks" if "04_neural_networks" in aids else aids[0]
             section_where(parts, section_figures(plot_aid, Path(tmp)), plot_aid)

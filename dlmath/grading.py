@@ -47,6 +47,7 @@ __all__ = [
     "call",
     "assert_matches",
     "check_cases",
+    "call_each",
     "random_cases",
     "expect_value_error",
     "numeric_gradient",
@@ -520,7 +521,7 @@ def _as_args(case: Any) -> tuple[tuple, dict]:
 def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
                 cases: Iterable[Any], *, name: str | None = None,
                 forbidden: Iterable[str] = (), rtol: float = 1e-7,
-                atol: float = 1e-9) -> None:
+                atol: float | Callable[[Any], float] = 1e-9) -> None:
     """Check ``func`` against ``reference`` on every case.
 
     Parameters
@@ -537,13 +538,15 @@ def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
     forbidden : iterable of str, optional
         "No shortcut" functions, see :func:`forbid`.
     rtol, atol : float, optional
-        Tolerances, see :func:`assert_matches`.
+        Tolerances, see :func:`assert_matches`; ``atol`` may also be a
+        function of the expected value (a tolerance scaled to each case).
 
     Raises
     ------
     GradingFailure
         At the first case whose result differs.
     """
+    tol = atol if callable(atol) else (lambda expected: atol)
     name = name or reference.__name__
     cases = [_as_args(case) for case in cases]
     with quiet():  # all reference results first: no shortcut is blocked for the reference
@@ -552,14 +555,33 @@ def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
         settle = remote_calls(func, cases, name=name, forbidden=forbidden)
         for (args, kwargs), want, result in zip(cases, expected, settle):
             assert_matches(result(), want, call=describe_call(name, args, kwargs),
-                           rtol=rtol, atol=atol)
+                           rtol=rtol, atol=tol(want))
         return
     # One scan for aliases of the forbidden functions covers every call.
     with forbid(forbidden, name, [getattr(func, "__globals__", {})], [func]):
         for (args, kwargs), want in zip(cases, expected):
             actual = call(func, *args, name=name, **kwargs)
             assert_matches(actual, want, call=describe_call(name, args, kwargs),
-                           rtol=rtol, atol=atol)
+                           rtol=rtol, atol=tol(want))
+
+
+def call_each(func: Callable[..., Any], cases: Iterable[Any], *, name: str | None = None,
+              forbidden: Iterable[str] = ()) -> Iterator[Any]:
+    """Call ``func`` on every case (one round trip to the runner); yield the results in order.
+
+    Like ``[call(func, *a, **k) for a, k in cases]``, except that a learner
+    function in the runner is called for all cases at once.  A failed call
+    raises :class:`GradingFailure` when its turn comes, so a check still
+    stops at the first failing case.
+    """
+    name = name or getattr(func, "__name__", "function")
+    cases = [_as_args(case) for case in cases]
+    if is_remote(func):
+        for settle in remote_calls(func, cases, name=name, forbidden=forbidden):
+            yield settle()
+        return
+    for args, kwargs in cases:
+        yield call(func, *args, name=name, forbidden=forbidden, **kwargs)
 
 
 def expect_value_error(func: Callable[..., Any], *args: Any, why: str,

@@ -307,8 +307,8 @@ def beta_binomial_update_values(beta_binomial_update):
     cases = [(1, 1, 7, 3), (2.0, 2.0, 0, 0), (0.5, 0.5, 3, 9), (2, 5, 10, 0), (1, 1, 0, 10),
              (3.5, 1.25, 1_000_000, 2_500_000), (np.float64(4.0), np.float64(6.0), np.int64(2), np.int64(8))]
     cases += G.random_cases(711, 30, _update_case)
-    for alpha, beta, heads, tails in cases:
-        got = G.call(beta_binomial_update, alpha, beta, heads, tails, name="beta_binomial_update")
+    results = G.call_each(beta_binomial_update, cases, name="beta_binomial_update")
+    for (alpha, beta, heads, tails), got in zip(cases, results):
         expected = ref.beta_binomial_update(alpha, beta, heads, tails)
         call = G.describe_call("beta_binomial_update", (alpha, beta, heads, tails))
         swapped = (float(alpha) + float(tails), float(beta) + float(heads))
@@ -360,8 +360,8 @@ def map_estimate_values(map_estimate):
     cases = [(2.0, 2.0), (8.0, 4.0), (1 + 7, 1 + 3), (1.5, 1.5), (1.0001, 3.0), (101, 1.5),
              (np.int64(5), np.int64(2))]
     cases += G.random_cases(713, 40, _map_case)
-    for alpha, beta in cases:
-        got = G.call(map_estimate, alpha, beta, name="map_estimate")
+    results = G.call_each(map_estimate, cases, name="map_estimate")
+    for (alpha, beta), got in zip(cases, results):
         expected = ref.map_estimate(alpha, beta)
         call = G.describe_call("map_estimate", (alpha, beta))
         hint = ""
