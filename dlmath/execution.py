@@ -87,9 +87,8 @@ def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
 class KernelChannel(judge.Channel):
     """Requests to the runner as silent executions in its kernel."""
 
-    def __init__(self, executor: "ResilientExecute", index: int) -> None:
+    def __init__(self, executor: "ResilientExecute") -> None:
         self.executor = executor
-        self.index = index
 
     def send(self, text: str, timeout: float) -> str:
         """One request as a silent execution; the reply comes back as a display message."""
@@ -189,7 +188,6 @@ class ResilientExecute(Execute):
     file_mb = Integer(64, help="Largest file the learner's kernel may write, MiB.").tag(config=True)
     home_mb = Integer(128, help="Size of the learner's private writable folder, MiB.").tag(config=True)
 
-    _raw_output = False
     runner_lost = ""
 
     def event(self, kind: str, cell_index: int | None, message: str) -> None:
@@ -343,7 +341,7 @@ class ResilientExecute(Execute):
         for code in regions:
             judged = time.perf_counter()
             try:
-                verdict = judge.run_hidden(code, KernelChannel(self, index), learner_code,
+                verdict = judge.run_hidden(code, KernelChannel(self), learner_code,
                                            self.call_seconds)
             except judge.RunnerLost:
                 cell.outputs.append(_error(
@@ -363,8 +361,6 @@ class ResilientExecute(Execute):
 
     def output(self, outs, msg, display_id, cell_index):
         """Keep at most :attr:`max_output_bytes` of a cell's stdout and displays."""
-        if self._raw_output:  # the runner's reply to the judge: kept whole, never shown
-            return super().output(outs, msg, display_id, cell_index)
         used = self._out_bytes.get(cell_index, 0) + _size(msg)
         self._out_bytes[cell_index] = used
         if used <= self.max_output_bytes:

@@ -18,14 +18,6 @@ NO_SHORTCUT = {"pinv": NO_PINV}
 # Private helpers
 # ----------------------------------------------------------------------------
 
-def _split(case):
-    """``(args, kwargs)`` of a case written as G.check_cases accepts it."""
-    if isinstance(case, tuple) and len(case) == 2 and isinstance(case[0], tuple) \
-            and isinstance(case[1], dict):
-        return case[0], case[1]
-    return (case if isinstance(case, tuple) else (case,)), {}
-
-
 def _check_scaled(func, reference, cases, *, forbidden=(), rtol=1e-7, rel_atol=1e-8):
     """Like ``G.check_cases``, with an absolute tolerance scaled to each result.
 
