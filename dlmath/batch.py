@@ -331,6 +331,9 @@ def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) 
     while True:
         task = tasks.get()
         if task is None:
+            from dlmath import warm
+
+            warm.stop_all()  # multiprocessing ends workers without atexit handlers
             return
         try:
             outcome = grade_one(grader, root_path, task)

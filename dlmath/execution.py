@@ -44,7 +44,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Float, Integer
 
-from dlmath import isolation, judge, launch, runner
+from dlmath import isolation, judge, launch, runner, warm
 from dlmath import notebooks as nbs
 
 _KEEP_CHARS = 2000
@@ -85,18 +85,18 @@ def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
 
 
 class KernelChannel(judge.Channel):
-    """Requests to the runner as silent executions in its kernel."""
+    """Requests to the runner: comm messages, or silent executions where no comm answers."""
 
     def __init__(self, executor: "ResilientExecute") -> None:
         self.executor = executor
 
     def send(self, text: str, timeout: float) -> str:
-        """One request as a silent execution; the reply comes back as a display message."""
+        """One request; the reply comes back as a comm or a display message."""
         from jupyter_core.utils import run_sync
 
         ex = self.executor
         try:
-            return run_sync(self._roundtrip)(f"{runner.SERVER}.serve({text!r})", timeout)
+            return run_sync(self._send)(text, timeout)
         except TimeoutError:
             ex.runner_lost = f"a call of your function did not finish within {int(timeout)} seconds"
             raise judge.RunnerLost(ex.runner_lost) from None
@@ -105,8 +105,30 @@ class KernelChannel(judge.Channel):
                               "memory limit)")
             raise judge.RunnerLost(ex.runner_lost) from None
 
-    async def _roundtrip(self, code: str, timeout: float) -> str:
-        """Execute ``code`` and wait for its idle status, reading only its own messages.
+    async def _send(self, text: str, timeout: float) -> str:
+        import uuid
+
+        ex = self.executor
+        kc = ex.kc
+        comm = getattr(ex, "_comm", None)
+        if comm is None or comm[0] is not kc:  # a new kernel: open the server's comm once
+            comm_id = uuid.uuid4().hex
+            await self._roundtrip(kc.session.msg("comm_open", {
+                "comm_id": comm_id, "target_name": runner.COMM_TARGET, "data": {}}), timeout)
+            ex._comm = comm = (kc, comm_id)
+        if comm[1]:
+            reply = await self._roundtrip(kc.session.msg("comm_msg", {
+                "comm_id": comm[1], "data": {"request": text}}), timeout)
+            if reply:
+                return reply
+            ex._comm = (kc, "")  # no answer on the comm (closed or replaced): execute instead
+        code = f"{runner.SERVER}.serve({text!r})"
+        return await self._roundtrip(kc.session.msg("execute_request", {
+            "code": code, "silent": False, "store_history": False, "user_expressions": {},
+            "allow_stdin": False, "stop_on_error": False}), timeout, shell_reply=True)
+
+    async def _roundtrip(self, msg: dict, timeout: float, shell_reply: bool = False) -> str:
+        """Send ``msg`` on the shell channel; wait for its idle status, reading only its own.
 
         Cheaper than a notebook cell's execution (no output processing, no
         hooks): a check's round trip costs about a millisecond of the judge.
@@ -118,8 +140,8 @@ class KernelChannel(judge.Channel):
 
         ex = self.executor
         kc = ex.kc
-        msg_id = kc.execute(code, silent=False, store_history=False, allow_stdin=False,
-                            stop_on_error=False)
+        msg_id = msg["header"]["msg_id"]
+        kc.shell_channel.send(msg)
         deadline = time.monotonic() + timeout
         reply = ""
         while True:
@@ -135,21 +157,66 @@ class KernelChannel(judge.Channel):
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
             kind = msg.get("msg_type")
+            content = msg.get("content", {})
             if kind in ("display_data", "execute_result"):
-                data = msg.get("content", {}).get("data") or {}
-                value = data.get(runner.REPLY_MIME)
+                value = (content.get("data") or {}).get(runner.REPLY_MIME)
                 if isinstance(value, dict) and isinstance(value.get("wire"), str):
                     reply = value["wire"]
-            elif kind == "status" and msg.get("content", {}).get("execution_state") == "idle":
+            elif kind == "comm_msg":
+                value = content.get("data") or {}
+                if isinstance(value.get("wire"), str):
+                    reply = value["wire"]
+            elif kind == "status" and content.get("execution_state") == "idle":
                 break
-        try:  # consume the shell reply so nothing waits for it later
-            while True:
+        if shell_reply:
+            try:  # consume the shell reply so nothing waits for it later
+                while True:
+                    msg = await ensure_async(kc.get_shell_msg(timeout=1.0))
+                    if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                        break
+            except (queue.Empty, asyncio.TimeoutError):
+                pass
+        return reply
+
+
+async def wait_until_ready(kc, km, timeout: float) -> None:
+    """Wait for a new kernel's first reply and for its IOPub channel to be connected.
+
+    jupyter_client's ``wait_for_ready`` does the same and then waits 0.2 s
+    more for IOPub to fall silent, on every kernel start; the status messages
+    of our own ``kernel_info`` request prove IOPub is connected, and later
+    readers skip messages that are not theirs.
+    """
+    import asyncio
+    import queue
+
+    from jupyter_core.utils import ensure_async
+
+    deadline = time.monotonic() + timeout
+    while True:
+        msg_id = kc.kernel_info()
+        reply = None
+        try:
+            while reply is None:
                 msg = await ensure_async(kc.get_shell_msg(timeout=1.0))
                 if msg.get("parent_header", {}).get("msg_id") == msg_id:
-                    break
+                    reply = msg
         except (queue.Empty, asyncio.TimeoutError):
             pass
-        return reply
+        if reply is not None:
+            until = time.monotonic() + 0.5
+            while time.monotonic() < until:
+                try:
+                    msg = await ensure_async(kc.get_iopub_msg(timeout=0.05))
+                except (queue.Empty, asyncio.TimeoutError):
+                    continue
+                if msg.get("parent_header", {}).get("msg_id") == msg_id:
+                    kc._handle_kernel_info_reply(reply)
+                    return
+        if not await ensure_async(km.is_alive()):
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 class ResilientExecute(Execute):
@@ -182,6 +249,13 @@ class ResilientExecute(Execute):
                     "which saves most of a plotting notebook's time."
     ).tag(config=True)
 
+    warm_runners = Bool(
+        True, help="Fork each learner's kernel from a template process that has already "
+                   "imported numpy, sympy and matplotlib (dlmath.zygote), inside the same "
+                   "sandbox, instead of starting it cold (about a second per kernel). Each "
+                   "runner is still a new process with its own user, namespaces and home."
+    ).tag(config=True)
+
     memory_mb = Integer(3072, help="Address space of the learner's kernel, MiB (0: none).").tag(config=True)
     cpu_seconds = Integer(600, help="CPU seconds of the learner's kernel (0: none).").tag(config=True)
     processes = Integer(64, help="Processes and threads of the learner's kernel user.").tag(config=True)
@@ -209,8 +283,17 @@ class ResilientExecute(Execute):
     def create_kernel_manager(self):
         """A kernel manager whose kernel talks over Unix sockets in a folder of its own."""
         km = super().create_kernel_manager()
-        folder = tempfile.mkdtemp(prefix="dlmath-run-")
-        os.chmod(folder, 0o755)
+        template = self.zygote()
+        if template is not None:
+            folder = str(template.run_folder())
+            os.environ[launch.ENV["warm"]] = launch.warm_request(
+                str(template.control), template.sandboxed, self._limits(), isolation.HOME)
+        else:
+            folder = tempfile.mkdtemp(prefix="dlmath-run-")
+            os.chmod(folder, 0o755)
+            os.environ.pop(launch.ENV["warm"], None)
+        self._write_boot(folder)
+        self._warm = template is not None
         self._run_dirs = getattr(self, "_run_dirs", []) + [folder]
         km.transport = "ipc"
         km.ip = os.path.join(folder, "kernel")
@@ -221,6 +304,53 @@ class ResilientExecute(Execute):
         for key, value in settings.items():
             os.environ[launch.ENV[key]] = str(value)
         return km
+
+    async def async_start_new_kernel_client(self):
+        """nbclient's, with a readiness check that wastes no fixed 0.2 s per kernel."""
+        from jupyter_core.utils import ensure_async
+        from nbclient.util import run_hook
+
+        self.kc = self.km.client()
+        await ensure_async(self.kc.start_channels())
+        try:
+            await wait_until_ready(self.kc, self.km, self.startup_timeout)
+        except Exception:
+            await self._async_cleanup_kernel()
+            raise
+        self.kc.allow_stdin = False
+        await run_hook(self.on_notebook_start, notebook=self.nb)
+        return self.kc
+
+    def start_new_kernel_client(self):
+        """Synchronous :meth:`async_start_new_kernel_client` (nbclient binds its own)."""
+        from jupyter_core.utils import run_sync
+
+        return run_sync(self.async_start_new_kernel_client)()
+
+    def _limits(self) -> isolation.Limits:
+        return isolation.Limits(memory_mb=self.memory_mb, cpu_seconds=self.cpu_seconds,
+                                processes=self.processes, file_mb=self.file_mb,
+                                home_mb=self.home_mb)
+
+    def _write_boot(self, folder: str) -> None:
+        """The runner's boot code, made once per process (the launcher would make it again)."""
+        sandboxed = self.isolation_status()["sandboxed"]
+        key = (sandboxed, self.render_figures)
+        cache = ResilientExecute._boot_cache
+        if key not in cache:
+            cache[key] = runner.boot_source(hide=() if sandboxed else ("dlmath", "nbgrader"),
+                                            close_figures=not self.render_figures)
+        with open(os.path.join(folder, "boot.py"), "w") as handle:
+            handle.write(cache[key])
+
+    _boot_cache: dict = {}
+
+    def zygote(self):
+        """This process's warm-runner template for these settings, or ``None`` (cold starts)."""
+        if not self.warm_runners:
+            return None
+        sandboxed = self.isolation_status()["sandboxed"]
+        return warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures))
 
     def _remove_run_dirs(self) -> None:
         for folder in getattr(self, "_run_dirs", []):
@@ -289,6 +419,7 @@ class ResilientExecute(Execute):
                             cell.outputs = [_error("NotRun", "not run: the kernel died too often")]
                     break
         self.set_widgets_metadata()
+        self.nb.metadata["dlmath"]["isolation"]["warm"] = bool(getattr(self, "_warm", False))
         self.nb.metadata.setdefault("dlmath", {})["timing"] = {
             k: round(v, 4) for k, v in self._timing.items()}
         self._remove_run_dirs()

@@ -127,6 +127,49 @@ def _ancestors(path: str) -> list[str]:
     return ["/" + "/".join(parts[: i + 1]) for i in range(len(parts))]
 
 
+def _base(env: dict[str, str] | None, rw: list[Path]) -> list[str]:
+    """bwrap options shared by a runner and the zygote: namespaces, system, Python, tmpfs."""
+    bwrap = shutil.which("bwrap") or "bwrap"
+    cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
+           "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--clearenv"]
+    for key, value in sorted((env or {}).items()):
+        cmd += ["--setenv", key, value]
+    cmd += ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        target = os.readlink(f"/{name}") if os.path.islink(f"/{name}") else None
+        if target:
+            cmd += ["--symlink", target, f"/{name}"]
+        elif os.path.isdir(f"/{name}"):
+            cmd += ["--ro-bind", f"/{name}", f"/{name}"]
+    for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs"):
+        if os.path.exists(path):
+            cmd += ["--ro-bind", path, path]
+    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
+            "--perms", "1777", "--tmpfs", "/tmp"]
+    made: set[str] = {"/tmp"}
+    binds = [(root, "--ro-bind") for root in _python_roots()] + [(str(p), "--bind") for p in rw]
+    for path, kind in binds:
+        for parent in _ancestors(path):
+            if parent not in made and parent not in ("/usr",):
+                made.add(parent)
+                cmd += ["--perms", "0755", "--dir", parent]
+        cmd += [kind, path, path]
+    return cmd
+
+
+def _limit_args(limits: Limits) -> list[str]:
+    args = ["prlimit", "--core=0"]
+    if limits.memory_mb:
+        args.append(f"--as={limits.memory_mb * 1024 * 1024}")
+    if limits.cpu_seconds:
+        args.append(f"--cpu={limits.cpu_seconds}")
+    if limits.processes:
+        args.append(f"--nproc={limits.processes}")
+    if limits.file_mb:
+        args.append(f"--fsize={limits.file_mb * 1024 * 1024}")
+    return args
+
+
 def command(kernel_argv: list[str], *, submission: Path, sockets: Path, uid: int,
             limits: Limits = Limits(), env: dict[str, str] | None = None,
             quiet: bool = True) -> list[str]:
@@ -156,45 +199,50 @@ def command(kernel_argv: list[str], *, submission: Path, sockets: Path, uid: int
     list of str
         ``bwrap ... setpriv ... prlimit ... sh -c 'copy; exec kernel'``.
     """
-    bwrap = shutil.which("bwrap") or "bwrap"
-    cmd = [bwrap, "--die-with-parent", "--new-session", "--unshare-pid", "--unshare-net",
-           "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--clearenv"]
-    for key, value in sorted((env or {}).items()):
-        cmd += ["--setenv", key, value]
-    cmd += ["--ro-bind", "/usr", "/usr"]
-    for name in ("bin", "lib", "lib64", "sbin"):
-        target = os.readlink(f"/{name}") if os.path.islink(f"/{name}") else None
-        if target:
-            cmd += ["--symlink", target, f"/{name}"]
-        elif os.path.isdir(f"/{name}"):
-            cmd += ["--ro-bind", f"/{name}", f"/{name}"]
-    for path in ("/etc/ld.so.cache", "/etc/localtime", "/etc/ssl/certs"):
-        if os.path.exists(path):
-            cmd += ["--ro-bind", path, path]
-    cmd += ["--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--tmpfs", "/dev/shm",
-            "--perms", "1777", "--tmpfs", "/tmp"]
-    made: set[str] = {"/tmp"}
-    binds = [(root, "--ro-bind") for root in _python_roots()] + [(str(sockets), "--bind")]
-    for path, kind in binds:
-        for parent in _ancestors(path):
-            if parent not in made and parent not in ("/usr",):
-                made.add(parent)
-                cmd += ["--perms", "0755", "--dir", parent]
-        cmd += [kind, path, path]
+    cmd = _base(env, [sockets])
     cmd += ["--ro-bind", str(submission), SUBMISSION,
             "--perms", "1777", "--size", str(limits.home_mb * 1024 * 1024), "--tmpfs", HOME,
             "--chdir", HOME]
     cmd += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--no-new-privs",
             "--inh-caps=-all", "--bounding-set=-all"]
-    cmd += ["prlimit", "--core=0"]
-    if limits.memory_mb:
-        cmd.append(f"--as={limits.memory_mb * 1024 * 1024}")
-    if limits.cpu_seconds:
-        cmd.append(f"--cpu={limits.cpu_seconds}")
-    if limits.processes:
-        cmd.append(f"--nproc={limits.processes}")
-    if limits.file_mb:
-        cmd.append(f"--fsize={limits.file_mb * 1024 * 1024}")
+    cmd += _limit_args(limits)
     script = f'cp -R {SUBMISSION}/. {HOME}/ 2>/dev/null; exec "$@"' + (" >/dev/null 2>&1" if quiet else "")
     cmd += ["--", "/bin/sh", "-c", script, "dlmath-runner"] + list(kernel_argv)
     return cmd
+
+
+#: What the zygote may still do as root inside its sandbox: build each runner's
+#: namespaces and mounts (SYS_ADMIN), then drop to the runner's user (SETUID,
+#: SETGID) and clear the capability bounding set (SETPCAP).  Nothing else.
+ZYGOTE_CAPABILITIES = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP")
+
+
+def zygote_command(zygote_argv: list[str], *, spool: Path, env: dict[str, str] | None = None
+                   ) -> list[str]:
+    """The command that starts the warm-runner template (:mod:`dlmath.zygote`) sandboxed.
+
+    The zygote sees what a runner sees (system, Python, no network, no
+    course) plus ``spool``, the folder of its control socket and of every
+    runner's socket folder, read-write.  It stays root with only
+    :data:`ZYGOTE_CAPABILITIES`, and runs no learner code: each runner it
+    forks hides the spool but for its own folder and drops to its own user.
+
+    Parameters
+    ----------
+    zygote_argv : list of str
+        The zygote's command line (paths inside ``spool`` or the Python roots).
+    spool : Path
+        The zygote's folder (it must belong to root, mode 0755).
+    env : dict, optional
+        The zygote's (and so every runner's) environment.
+
+    Returns
+    -------
+    list of str
+        ``bwrap ... python zygote.py ...``.
+    """
+    cmd = _base(env, [spool])
+    cmd += ["--perms", "0755", "--dir", HOME, "--chdir", "/", "--cap-drop", "ALL"]
+    for cap in ZYGOTE_CAPABILITIES:
+        cmd += ["--cap-add", cap]
+    return cmd + ["--"] + list(zygote_argv)

@@ -32,6 +32,9 @@ except ImportError:  # pragma: no cover - the runner has no dlmath
 REPLY_MIME = "application/vnd.dlmath.reply+json"
 #: Name of the server object in the notebook's namespace.
 SERVER = "__dlmath_runner__"
+#: Comm target of the server: a request as a comm message skips IPython's
+#: cell machinery (history, transformers, hooks), half a round trip's cost.
+COMM_TARGET = "dlmath.runner"
 #: Seed of the global random state while watching it.
 WATCH_SEED = 20240605
 
@@ -211,6 +214,17 @@ class Server:
 
         display({REPLY_MIME: {"wire": self.handle(text)}}, raw=True)
 
+    def open_comm(self, comm, msg):
+        """Serve requests arriving as messages of a comm the judge opened."""
+        @comm.on_msg
+        def _request(message):
+            text = (message.get("content", {}).get("data") or {}).get("request", "")
+            try:
+                reply = self.handle(text)
+            except Exception:
+                reply = ""
+            comm.send({"wire": reply})
+
 
 def _pairs(encoded_dict):
     """(key, encoded value) pairs of an encoded dict."""
@@ -282,8 +296,12 @@ def install(shell=None, hide=(), close_figures=False):
                 pyplot.close("all")
 
         shell.events.register("post_run_cell", _close_figures)
-    shell.user_ns[SERVER] = Server(shell.user_ns)
-    shell.user_ns_hidden[SERVER] = shell.user_ns[SERVER]
+    server = Server(shell.user_ns)
+    shell.user_ns[SERVER] = server
+    shell.user_ns_hidden[SERVER] = server
+    manager = getattr(getattr(shell, "kernel", None), "comm_manager", None)
+    if manager is not None:
+        manager.register_target(COMM_TARGET, server.open_comm)
 
 
 def boot_source(hide=(), close_figures=False) -> str:

@@ -1,0 +1,180 @@
+"""Warm runners: the judge's side of the runner template (:mod:`dlmath.zygote`).
+
+A grading process starts one zygote per kind of runner it needs (sandboxed
+or not, plots rasterised or not) the first time it needs it, and keeps it
+until it exits; every kernel after that is forked from it by
+:mod:`dlmath.launch` instead of started cold.  The zygote lives in a *spool*
+folder of its own (``/tmp/dlmath-warm-*``, root's, mode 0755) that holds its
+script, its control socket (mode 0600) and the socket folders of the
+runners it forks (:meth:`Zygote.run_folder`).
+
+Where the zygote cannot start or dies, :func:`zygote` returns ``None`` or a
+fresh one, and the launcher starts runners cold: warm runners change how fast
+a kernel starts, never what it can do or how it is graded.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from dlmath import isolation
+
+#: What notebooks import, imported once by the zygote.
+DEFAULT_IMPORTS = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "scipy.stats",
+                   "sklearn.linear_model", "sklearn.datasets")
+
+#: Seconds the zygote may take to import everything and say it is ready.
+START_SECONDS = 120.0
+
+
+class ZygoteError(RuntimeError):
+    """The zygote could not start."""
+
+
+class Zygote:
+    """One running zygote and its spool folder.
+
+    Parameters
+    ----------
+    sandboxed : bool
+        Start it in the sandbox (:func:`dlmath.isolation.zygote_command`);
+        otherwise as a plain child of the grader (no isolation, as the cold
+        unsandboxed runner).
+    env : dict
+        Environment of the zygote and so of every runner it forks.
+    imports : sequence of str
+        Modules to import before forking.
+    """
+
+    def __init__(self, sandboxed: bool, env: dict[str, str],
+                 imports: tuple[str, ...] = DEFAULT_IMPORTS) -> None:
+        self.sandboxed = sandboxed
+        self.spool = Path(tempfile.mkdtemp(prefix="dlmath-warm-"))
+        os.chmod(self.spool, 0o755)
+        self.control = self.spool / "control.sock"
+        script = self.spool / "zygote.py"
+        shutil.copy2(Path(__file__).with_name("zygote.py"), script)
+        font_cache = self.spool / "mpl"
+        font_cache.mkdir()
+        _copy_font_cache(font_cache)
+        config = f"{isolation.HOME}/.matplotlib" if sandboxed else str(font_cache)
+        env = dict(env, DLMATH_FONT_CACHE=str(font_cache), MPLCONFIGDIR=config)
+        argv = [sys.executable, "-P", str(script), str(self.control), ",".join(imports)]
+        if sandboxed:
+            cmd = isolation.zygote_command(argv, spool=self.spool, env=env)
+            child_env = None
+        else:
+            cmd, child_env = argv + [str(os.getpid())], env
+        self.log = open(self.spool / "zygote.log", "wb")
+        self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=self.log, env=child_env, cwd="/")
+        self._wait_ready()
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_SECONDS
+        line = b""
+        while time.monotonic() < deadline and not line.endswith(b"\n"):
+            ready, _, _ = select.select([self.process.stdout], [], [], 1.0)
+            if ready:
+                chunk = os.read(self.process.stdout.fileno(), 64)
+                if not chunk:
+                    break
+                line += chunk
+        if line.strip() != b"ready":
+            self.stop()
+            raise ZygoteError(f"the warm-runner template did not start: {self.reason()}")
+
+    def reason(self) -> str:
+        """The end of the zygote's log (why it failed)."""
+        try:
+            return (self.spool / "zygote.log").read_text(errors="replace")[-500:] or "no output"
+        except OSError:
+            return "no log"
+
+    def alive(self) -> bool:
+        """Whether the zygote still runs."""
+        return self.process.poll() is None and self.control.exists()
+
+    def run_folder(self) -> Path:
+        """A new socket folder for one runner, inside the spool."""
+        folder = Path(tempfile.mkdtemp(prefix="run-", dir=self.spool))
+        os.chmod(folder, 0o755)
+        return folder
+
+    def stop(self) -> None:
+        """End the zygote (its runners end with their launchers) and remove the spool."""
+        if self.process.poll() is None:
+            self.process.kill()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+        if self.process.stdout:
+            self.process.stdout.close()
+        self.log.close()
+        shutil.rmtree(self.spool, ignore_errors=True)
+
+
+def _copy_font_cache(target: Path) -> None:
+    """matplotlib's font list, so the zygote does not rebuild it."""
+    try:
+        import matplotlib
+
+        for item in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
+            shutil.copy2(item, target / item.name)
+    except Exception:
+        pass
+
+
+_lock = threading.Lock()
+_zygotes: dict[tuple, Zygote] = {}
+_failed: dict[tuple, str] = {}
+
+
+def zygote(sandboxed: bool, env: dict[str, str],
+           imports: tuple[str, ...] = DEFAULT_IMPORTS) -> Zygote | None:
+    """This process's zygote for these settings, started on first use.
+
+    Returns ``None`` (and remembers why, :func:`failure`) when it cannot
+    start; a zygote that died is replaced.
+    """
+    key = (os.getpid(), sandboxed, tuple(sorted(env.items())), tuple(imports))
+    with _lock:
+        if key in _failed:
+            return None
+        current = _zygotes.get(key)
+        if current is not None and current.alive():
+            return current
+        if current is not None:
+            current.stop()
+        try:
+            _zygotes[key] = Zygote(sandboxed, env, tuple(imports))
+        except (ZygoteError, OSError) as exc:
+            _failed[key] = str(exc)
+            _zygotes.pop(key, None)
+            return None
+        return _zygotes[key]
+
+
+def failure() -> str:
+    """Why the last zygote that failed did not start ("" if none failed)."""
+    return next(iter(_failed.values()), "")
+
+
+@atexit.register
+def stop_all() -> None:
+    """End every zygote this process started."""
+    with _lock:
+        for key, item in list(_zygotes.items()):
+            if key[0] == os.getpid():
+                item.stop()
+            _zygotes.pop(key, None)

@@ -1,0 +1,254 @@
+"""Warm runners, started for real: forked fast, and nothing shared between submissions.
+
+Each test starts this process's runner template (:mod:`dlmath.warm`) and real
+kernels forked from it through the ``dlmath-grader`` kernel spec, exactly as
+grading does.  What a runner can see and do is probed from inside it; what
+outlives it is checked from outside.  Where the sandbox cannot start, the
+sandbox tests are skipped with the reason (``.ci/run`` installs bubblewrap).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from jupyter_client import KernelManager
+
+from dlmath import course, isolation, launch, runner, warm
+
+OK, WHY = isolation.available()
+needs_sandbox = pytest.mark.skipif(not OK, reason=f"no sandbox here: {WHY}")
+
+
+@pytest.fixture
+def kernel_env(monkeypatch):
+    """The environment grading gives the launcher (kernel spec, venv on PATH)."""
+    import sys
+
+    monkeypatch.setenv("JUPYTER_PATH", str(course.ROOT / "dlmath" / "jupyter"))
+    monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv(launch.ENV["figures"], "0")
+    for key in ("memory_mb", "cpu_seconds", "processes", "file_mb", "home_mb", "uid"):
+        monkeypatch.delenv(launch.ENV[key], raising=False)
+
+
+class Runner:
+    """One kernel started like grading starts it; ``run`` returns what the code printed."""
+
+    def __init__(self, template: warm.Zygote | None, submission: Path, cold_control: str = ""):
+        if template is not None:
+            folder = template.run_folder()
+            os.environ[launch.ENV["warm"]] = launch.warm_request(
+                str(template.control), template.sandboxed, isolation.Limits(), isolation.HOME)
+        else:
+            import tempfile
+
+            folder = Path(tempfile.mkdtemp(prefix="dlmath-run-"))
+            os.chmod(folder, 0o755)
+            os.environ[launch.ENV["warm"]] = json.dumps(
+                {"control": cold_control, "sandboxed": OK, "home": isolation.HOME,
+                 "limits": {}, "uid_base": isolation.UID_BASE})
+        sandboxed = template.sandboxed if template is not None else OK
+        hide = () if sandboxed else ("dlmath", "nbgrader")
+        (folder / "boot.py").write_text(runner.boot_source(hide=hide, close_figures=True))
+        self.folder = folder
+        self.km = KernelManager(kernel_name="dlmath-grader", transport="ipc",
+                                ip=str(folder / "kernel"))
+        self.started = time.perf_counter()
+        self.km.start_kernel(cwd=str(submission))
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.wait_for_ready(timeout=60)
+        self.ready = time.perf_counter() - self.started
+
+    def run(self, code: str) -> str:
+        out: list[str] = []
+
+        def keep(msg):
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                out.append("ERROR " + msg["content"]["ename"] + ": " + msg["content"]["evalue"])
+
+        self.kc.execute_interactive(code, timeout=60, output_hook=keep)
+        return "".join(out)
+
+    def probe(self, code: str) -> dict:
+        return json.loads(self.run(code).strip().splitlines()[-1])
+
+    def stop(self) -> None:
+        self.kc.stop_channels()
+        self.km.shutdown_kernel(now=True)
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if os.stat(f"/proc/{pid}").st_uid == uid:
+                found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+@pytest.fixture
+def submission(tmp_path):
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "data.txt").write_text("mine")
+    return folder
+
+
+PROBE_STATE = """
+import json, os, random, numpy
+status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines()
+              if ":\\t" in line)
+print(json.dumps({
+    "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(), "cwd": os.getcwd(),
+    "files": sorted(os.listdir(".")), "mine": open("data.txt").read(),
+    "numpy": numpy.random.random(), "random": random.random(),
+    "caps": [status[k].strip() for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")],
+    "no_new_privs": status.get("NoNewPrivs", "").strip(),
+    "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
+    "tmp": sorted(os.listdir("/tmp")), "shm": sorted(os.listdir("/dev/shm")),
+}))
+"""
+
+
+@needs_sandbox
+def test_each_warm_runner_is_a_fresh_sandboxed_process(kernel_env, submission):
+    template = warm.zygote(True, launch.runner_env(True, False))
+    assert template is not None, warm.failure()
+    first = Runner(template, submission)
+    try:
+        one = first.probe(PROBE_STATE)
+        first.run("import subprocess, os\n"
+                  "open('/tmp/left-behind', 'w').write('x')\n"
+                  "open('/dev/shm/left-behind', 'w').write('x')\n"
+                  "open('notes.txt', 'w').write('x')\n"
+                  "subprocess.Popen(['sleep', '300'])\n")
+    finally:
+        first.stop()
+    second = Runner(template, submission)
+    try:
+        two = second.probe(PROBE_STATE)
+    finally:
+        second.stop()
+    for report in (one, two):
+        assert report["uid"] >= isolation.UID_BASE and report["gid"] == report["uid"], report
+        assert report["groups"] == [] and report["no_new_privs"] == "1", report
+        assert set(report["caps"]) == {"0000000000000000"}, report["caps"]
+        assert report["cwd"] == isolation.HOME and report["mine"] == "mine"
+        assert len(report["pids"]) <= 3, report["pids"]  # init, the kernel, a probe at most
+    assert one["uid"] != two["uid"], "each runner gets a user of its own"
+    assert one["numpy"] != two["numpy"] and one["random"] != two["random"], "RNG state inherited"
+    assert two["tmp"] == [template.spool.name], "a runner's /tmp reached the next"
+    assert two["shm"] == [], "a runner's /dev/shm reached the next"
+    assert "notes.txt" not in two["files"]
+    assert not _processes_of(one["uid"]), "a process of the first runner outlived it"
+
+
+@needs_sandbox
+def test_a_warm_runner_sees_only_its_own_folder(kernel_env, submission):
+    template = warm.zygote(True, launch.runner_env(True, False))
+    assert template is not None, warm.failure()
+    other = template.run_folder()
+    (other / "kernel.json").write_text("{}")
+    item = Runner(template, submission)
+    try:
+        seen = item.probe(f"""
+import json, os
+root = {str(course.ROOT)!r}
+spool = {str(template.spool)!r}
+try:
+    import dlmath
+    course_package = True
+except ImportError:
+    course_package = False
+print(json.dumps({{"spool": sorted(os.listdir(spool)), "course": any(os.path.exists(root + p) for p in ("/dlmath", "/solutions", "/source")),
+                  "control": os.path.exists({str(template.control)!r}),
+                  "other": os.path.exists({str(other)!r}), "dlmath": course_package,
+                  "own": os.path.exists({str(item.folder / 'kernel.json')!r})}}))
+""")
+    finally:
+        item.stop()
+    assert seen["spool"] == [item.folder.name], seen
+    assert not seen["control"] and not seen["other"] and not seen["course"], seen
+    assert not seen["dlmath"] and seen["own"], seen
+
+
+@needs_sandbox
+def test_killing_the_launcher_ends_the_runner_and_everything_it_started(kernel_env, submission):
+    template = warm.zygote(True, launch.runner_env(True, False))
+    assert template is not None, warm.failure()
+    item = Runner(template, submission)
+    uid = item.probe("import json, os, subprocess\n"
+                     "subprocess.Popen(['sleep', '300'])\n"
+                     "print(json.dumps({'uid': os.getuid()}))")["uid"]
+    assert _processes_of(uid)
+    item.kc.stop_channels()
+    item.km.provisioner.process.kill()  # SIGKILL to the launcher alone
+    item.km.provisioner.process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while _processes_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    item.km.cleanup_resources()
+    assert not _processes_of(uid), "the runner outlived its launcher"
+    assert template.alive(), "the template must outlive its runners"
+
+
+@needs_sandbox
+def test_the_launcher_ends_with_the_runners_exit_code(kernel_env, submission):
+    template = warm.zygote(True, launch.runner_env(True, False))
+    assert template is not None, warm.failure()
+    item = Runner(template, submission)
+    try:
+        item.kc.execute("import os; os._exit(7)")
+        deadline = time.monotonic() + 10
+        while item.km.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not item.km.is_alive()
+        assert item.km.provisioner.process.wait(timeout=5) == 7
+    finally:
+        item.kc.stop_channels()
+        item.km.cleanup_resources()
+
+
+def test_without_a_template_the_launcher_starts_cold(kernel_env, submission, tmp_path):
+    item = Runner(None, submission, cold_control=str(tmp_path / "no-such.sock"))
+    try:
+        assert item.probe("import json; print(json.dumps({'x': 1 + 1}))") == {"x": 2}
+    finally:
+        item.stop()
+
+
+def test_an_unsandboxed_template_hides_the_course_like_a_cold_runner(kernel_env, submission):
+    template = warm.zygote(False, launch.runner_env(False, False))
+    assert template is not None, warm.failure()
+    item = Runner(template, submission)
+    try:
+        seen = item.probe("import json, os\n"
+                          "try:\n    import dlmath\n    hidden = False\n"
+                          "except ImportError:\n    hidden = True\n"
+                          "print(json.dumps({'hidden': hidden, 'cwd': os.getcwd()}))")
+    finally:
+        item.stop()
+    assert seen == {"hidden": True, "cwd": str(submission)}
+
+
+def test_staging_copies_regular_files_within_the_budget(tmp_path):
+    source = tmp_path / "source"
+    (source / "sub").mkdir(parents=True)
+    (source / "a.txt").write_text("a" * 10)
+    (source / "sub" / "b.txt").write_text("b" * 10)
+    (source / "big.bin").write_bytes(b"x" * 1000)
+    (source / "link").symlink_to("/etc/passwd")
+    os.mkfifo(source / "pipe")
+    target = tmp_path / "target"
+    launch.stage_submission(source, target, budget=100, uid=None)
+    copied = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
+    assert copied == ["a.txt", "sub", "sub/b.txt"]
