@@ -2,22 +2,23 @@
 
 Usage (from the course root, inside .venv, or ``python3 tasks.py bench``)::
 
-    python bench/bench_grading.py [--students 40] [--assignments ID ...] [--jobs 1 2]
+    python bench/bench_grading.py [--students 6] [--sizes 40 400] [--assignments ID ...]
+                                  [--sections 1 2 3 4 5]
 
 Everything is measured in one run on the machine it runs on, and printed as
 ratios of times measured in that same run:
 
-1. per notebook: bare execution of the source notebook with nbclient versus
-   autograding the same notebook as a submission, with nbgrader's own
-   ``Autograde`` converter in a warm process (the grading overhead) and with
-   a fresh ``nbgrader autograde --student`` command (what one plain call
-   costs, imports included);
-2. a simulated class of ``--students`` learners on every assignment:
-   sequential plain ``nbgrader autograde <assignment>`` (one command per
-   assignment) versus ``dlmath.batch`` with 1, 2 and more jobs, as speed-ups
-   and submissions graded per minute;
-3. the share of a correct submission's grading time spent in hidden tests,
-   versus kernel start, the other cells and nbgrader's bookkeeping.
+1. per assignment: bare execution of the source notebook with nbclient
+   (stock ``python3`` kernel, plots rasterised) versus grading the same
+   notebook as a submission with one job in a warm grading process;
+2. a simulated class of ``--students`` learners on every assignment: bare
+   sequential nbclient execution of every submission versus
+   ``dlmath.batch`` with 1 and 2 jobs, as throughput ratios;
+3. the cost per submission at two class sizes (flat is the goal);
+4. where a correct submission's grading time goes: runner start, the
+   notebook's cells, visible tests, hidden checks, nbgrader's bookkeeping;
+   plots if rasterised; a runner forked warm against one started cold;
+5. the cost of grading through a local Dask cluster against ``--jobs 2``.
 """
 
 from __future__ import annotations
@@ -207,7 +208,33 @@ def section_figures(aid: str, tmp: Path) -> float:
     return costs[True] - costs[False]
 
 
-def section_where(parts: dict[str, float], plots: float, plot_aid: str) -> None:
+def section_warm(aid: str, tmp: Path) -> dict[bool, float]:
+    """Seconds to a runner's first answer, forked from the template (warm) or started cold."""
+    import nbformat
+
+    starts = {}
+    for warm_runners in (False, True):
+        root = tmp / f"warm_{warm_runners}"
+        _prepare(root, [aid])
+        for kind in classroom.LEARNERS:
+            if kind != "complete":
+                shutil.rmtree(root / "submitted" / kind)
+        grader = batch._grader(root, {"ResilientExecute__warm_runners": warm_runners})
+        task = batch.Task(aid, "complete")
+        batch.register_students(root, [task])
+        batch.grade_one(grader, root, task)  # the template starts here, once per process
+        seen = []
+        for _ in range(3):
+            batch.grade_one(grader, root, task)
+            path = next((root / "autograded" / "complete" / aid).glob("*.ipynb"))
+            meta = nbformat.read(str(path), as_version=4).metadata.get("dlmath", {})
+            seen.append(float(meta.get("timing", {}).get("runner_start", 0.0)))
+        starts[warm_runners] = min(seen)
+    return starts
+
+
+def section_where(parts: dict[str, float], plots: float, plot_aid: str,
+                  starts: dict[bool, float] | None = None) -> None:
     print("\n4. Where grading time goes (section 1, all assignments)")
     total = parts.get("total", 0.0) or 1.0
     rows = [("runner start (sandbox, kernel, imports)", parts.get("runner_start", 0.0)),
@@ -219,6 +246,9 @@ def section_where(parts: dict[str, float], plots: float, plot_aid: str) -> None:
     for label, value in rows:
         print(f"  {label:44}{value:>8.2f}s{value / total:>7.0%}")
     print(f"  plots, if rasterised ({plot_aid}, not done by default): {plots:+.2f}s per notebook")
+    if starts:
+        print(f"  runner start, cold kernel in the sandbox: {starts[False]:.3f}s; forked from the "
+              f"warm template: {starts[True]:.3f}s ({starts[False] / max(starts[True], 1e-9):.1f}x)")
 
 
 def section_dask(aids: list[str], students: int, tmp: Path) -> float | None:
@@ -277,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
             result[sizes_key] = cost[args.sizes[0]] / cost[args.sizes[1]]
         if "4" in args.sections and parts:
             plot_aid = "04_neural_networks" if "04_neural_networks" in aids else aids[0]
-            section_where(parts, section_figures(plot_aid, Path(tmp)), plot_aid)
+            section_where(parts, section_figures(plot_aid, Path(tmp)), plot_aid,
+                          section_warm(aids[0], Path(tmp)))
         if "5" in args.sections:
             section_dask(aids[:2], args.students, Path(tmp))
     print("RESULT " + " ".join(f"{k}={v:.2f}" for k, v in result.items()))

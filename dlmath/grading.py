@@ -41,6 +41,7 @@ __all__ = [
     "GradingFailure",
     "ShortcutUsed",
     "describe",
+    "Described",
     "describe_call",
     "quiet",
     "forbid",
@@ -116,6 +117,42 @@ def describe(value: Any, limit: int = MAX_REPR) -> str:
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text
+
+
+class Described:
+    """Text made only when a message shows it.
+
+    Describing the arrays of every *passing* case costs more than checking
+    them (numpy's array printing); a check builds its failure text only
+    when it fails.  Formats like the text it stands for.
+
+    Parameters
+    ----------
+    make : callable
+        Returns the text.
+    """
+
+    __slots__ = ("_make", "_text")
+
+    def __init__(self, make: Callable[[], str]) -> None:
+        self._make = make
+        self._text: str | None = None
+
+    def __str__(self) -> str:
+        if self._text is None:
+            self._text = str(self._make())
+        return self._text
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+
+def _item(call: Any, suffix: str) -> Described:
+    """``f"{call}{suffix}"``, made only when shown."""
+    return Described(lambda: f"{call}{suffix}")
 
 
 def describe_call(name: str, args: Sequence[Any] = (),
@@ -250,7 +287,7 @@ def call(func: Callable[..., Any], *args: Any, name: str | None = None,
     given_args = copy.deepcopy(args)
     given_kwargs = copy.deepcopy(kwargs)
     before = (guard.snapshot(given_args), guard.snapshot(given_kwargs))
-    shown = describe_call(name, args, kwargs)
+    shown = Described(functools.partial(describe_call, name, args, kwargs))
     if not callable(func):
         raise GradingFailure(f"{name} is not a function (it is {describe(func)}).")
     raised = None
@@ -330,12 +367,12 @@ def remote_calls(func: Any, cases: Sequence[tuple[tuple, dict]], *, name: str,
         if watch is not None:
             watch.append(outcome.global_rng_changed)
         judge.adopt_generators(outcome, sent)
-        settlers.append(functools.partial(_settle, outcome, name,
-                                          describe_call(name, args, kwargs), expect))
+        shown = Described(functools.partial(describe_call, name, args, kwargs))
+        settlers.append(functools.partial(_settle, outcome, name, shown, expect))
     return settlers
 
 
-def _settle(outcome: Any, name: str, shown: str, expect: type | None) -> Any:
+def _settle(outcome: Any, name: str, shown: Any, expect: type | None) -> Any:
     status = outcome.status
     if status == "undefined":
         raise GradingFailure(f"{name} is not defined: run the cell that defines it, "
@@ -396,7 +433,7 @@ def _close(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -
     return same | near
 
 
-def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
+def assert_matches(actual: Any, expected: Any, *, call: str | Described, rtol: float = 1e-7,
                    atol: float = 1e-9) -> None:
     """Fail with a teaching message unless ``actual`` matches ``expected``.
 
@@ -430,7 +467,7 @@ def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
             raise GradingFailure(f"{call} returned a dict with keys {sorted(map(str, actual))}; "
                                  f"expected exactly {sorted(expected)}.")
         for key in expected:
-            assert_matches(actual[key], expected[key], call=f"{call}[{key!r}]",
+            assert_matches(actual[key], expected[key], call=_item(call, f"[{key!r}]"),
                            rtol=rtol, atol=atol)
         return
     if isinstance(expected, (tuple, list)):
@@ -439,7 +476,7 @@ def assert_matches(actual: Any, expected: Any, *, call: str, rtol: float = 1e-7,
             raise GradingFailure(f"{call} should return a {kind} of {len(expected)} "
                                  f"items, but returned {describe(actual)}.")
         for i, (a, e) in enumerate(zip(actual, expected)):
-            assert_matches(a, e, call=f"{call}[{i}]", rtol=rtol, atol=atol)
+            assert_matches(a, e, call=_item(call, f"[{i}]"), rtol=rtol, atol=atol)
         return
     if isinstance(expected, np.ndarray):
         if type(actual) is not np.ndarray:
@@ -552,14 +589,16 @@ def check_cases(func: Callable[..., Any], reference: Callable[..., Any],
     if is_remote(func):  # every case in one round trip to the runner
         settle = remote_calls(func, cases, name=name, forbidden=forbidden)
         for (args, kwargs), want, result in zip(cases, expected, settle):
-            assert_matches(result(), want, call=describe_call(name, args, kwargs),
+            assert_matches(result(), want,
+                           call=Described(functools.partial(describe_call, name, args, kwargs)),
                            rtol=rtol, atol=tol(want))
         return
     # One scan for aliases of the forbidden functions covers every call.
     with forbid(forbidden, name, [getattr(func, "__globals__", {})], [func]):
         for (args, kwargs), want in zip(cases, expected):
             actual = call(func, *args, name=name, **kwargs)
-            assert_matches(actual, want, call=describe_call(name, args, kwargs),
+            assert_matches(actual, want,
+                           call=Described(functools.partial(describe_call, name, args, kwargs)),
                            rtol=rtol, atol=tol(want))
 
 

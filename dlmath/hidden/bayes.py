@@ -12,12 +12,19 @@ from dlmath.reference import bayes as ref
 # posterior
 # ----------------------------------------------------------------------------
 
-def _check_posterior(posterior, prior, likelihood):
-    """One posterior case: first a teaching message about normalisation, then the values."""
+def _check_posteriors(posterior, cases):
+    """Every (prior, likelihood) case in one round trip; see :func:`_check_posterior`."""
+    results = G.call_each(posterior, cases, name="posterior")
+    for (prior, likelihood), actual in zip(cases, results):
+        _check_posterior(actual, prior, likelihood)
+
+
+def _check_posterior(actual, prior, likelihood):
+    """One posterior case (``actual`` is the learner's result): first a teaching message
+    about normalisation, then the values."""
     shown = G.describe_call("posterior", (prior, likelihood))
     with G.quiet():
         expected = ref.posterior(prior, likelihood)
-    actual = G.call(posterior, prior, likelihood, name="posterior")
     if isinstance(actual, np.ndarray) and actual.shape == expected.shape \
             and actual.dtype.kind in "fiu":
         with G.quiet():
@@ -41,12 +48,12 @@ def _prior_likelihood(rng):
 
 def posterior_values(posterior):
     """posterior sums to 1 and matches Bayes' theorem on 40 random priors and likelihoods, k = 1..30."""
-    for prior, likelihood in G.random_cases(701, 40, _prior_likelihood):
-        _check_posterior(posterior, prior, likelihood)
+    cases = G.random_cases(701, 40, _prior_likelihood)
     # Two hypotheses, the shape of the diagnostic test: normalising only the
     # likelihood or only the prior gives a different answer here.
-    _check_posterior(posterior, np.array([0.1, 0.9]), np.array([0.99, 0.1]))
-    _check_posterior(posterior, np.array([0.7, 0.2, 0.1]), np.array([0.2, 0.5, 0.9]))
+    cases += [(np.array([0.1, 0.9]), np.array([0.99, 0.1])),
+              (np.array([0.7, 0.2, 0.1]), np.array([0.2, 0.5, 0.9]))]
+    _check_posteriors(posterior, cases)
 
 
 def posterior_edge_cases(posterior):
@@ -60,8 +67,7 @@ def posterior_edge_cases(posterior):
         (np.array([0.5, 0.5]), np.array([1e-12, 3e-12])),  # tiny but non-zero evidence is fine
         ([0.25, 0.75], [2, 1]),                            # plain lists, integer likelihoods
     ]
-    for prior, likelihood in cases:
-        _check_posterior(posterior, prior, likelihood)
+    _check_posteriors(posterior, cases)
 
 
 def posterior_errors(posterior):
@@ -201,8 +207,9 @@ def sequential_posterior_long(sequential_posterior):
         k = int(np.count_nonzero(results))
         cases.append((f"<{results.size} results in random order: {k} positive, "
                       f"{results.size - k} negative>", prevalence, s, f, results))
-    for shown, prevalence, s, f, results in cases:
-        got = G.call(sequential_posterior, prevalence, s, f, results, name="sequential_posterior")
+    answers = G.call_each(sequential_posterior, [case[1:] for case in cases],
+                          name="sequential_posterior")
+    for (shown, prevalence, s, f, results), got in zip(cases, answers):
         expected = ref.sequential_posterior(prevalence, s, f, results)
         call = f"sequential_posterior({prevalence!r}, {s!r}, {f!r}, {shown})"
         try:
@@ -226,12 +233,19 @@ def _labelled(rng):
     return y_true, y_pred
 
 
-def _check_confusion(confusion_rates, y_true, y_pred):
-    """One confusion_rates case; an undefined rate reported as a number gets its own message."""
+def _check_confusions(confusion_rates, cases):
+    """Every (y_true, y_pred) case in one round trip; see :func:`_check_confusion`."""
+    results = G.call_each(confusion_rates, cases, name="confusion_rates")
+    for (y_true, y_pred), actual in zip(cases, results):
+        _check_confusion(actual, y_true, y_pred)
+
+
+def _check_confusion(actual, y_true, y_pred):
+    """One confusion_rates case (``actual`` is the learner's result); an undefined rate
+    reported as a number gets its own message."""
     shown = G.describe_call("confusion_rates", (y_true, y_pred))
     with G.quiet():
         expected = ref.confusion_rates(y_true, y_pred)
-    actual = G.call(confusion_rates, y_true, y_pred, name="confusion_rates")
     if isinstance(actual, dict):
         for key, denominator in (("type1", "FP + TN, the number of true negatives"),
                                  ("type2", "FN + TP, the number of true positives")):
@@ -249,8 +263,7 @@ def confusion_rates_values(confusion_rates):
     cases = [(np.array([True, True, False, False, False]), np.array([True, False, True, False, False])),
              (np.array([False, True, False, True, True, False]), np.array([False, False, False, True, True, False]))]
     cases += G.random_cases(705, 30, _labelled)
-    for y_true, y_pred in cases:
-        _check_confusion(confusion_rates, y_true, y_pred)
+    _check_confusions(confusion_rates, cases)
 
 
 def confusion_rates_nan(confusion_rates):
@@ -264,8 +277,7 @@ def confusion_rates_nan(confusion_rates):
         (np.zeros(6, dtype=bool), np.zeros(6, dtype=bool)),     # perfect on negatives only
         (np.array([], dtype=bool), np.array([], dtype=bool)),   # no data at all: both nan
     ]
-    for y_true, y_pred in cases:
-        _check_confusion(confusion_rates, y_true, y_pred)
+    _check_confusions(confusion_rates, cases)
 
 
 def confusion_rates_inputs(confusion_rates):

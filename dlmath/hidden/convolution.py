@@ -210,14 +210,15 @@ def conv2d_multichannel_channel_mismatch(conv2d_multichannel):
 # conv2d_backward
 # ----------------------------------------------------------------------------
 
-def _gradients(conv2d_backward, args, kwargs):
-    """Call the learner's backward pass and check it returned three items."""
-    shown = G.describe_call("conv2d_backward", args, kwargs)
-    result = G.call(conv2d_backward, *args, **kwargs)
-    if not isinstance(result, (tuple, list)) or len(result) != 3:
-        raise G.GradingFailure(f"{shown} should return a tuple (dx, dw, db), but returned "
-                               f"{G.describe(result)}.")
-    return shown, result
+def _gradients(conv2d_backward, cases):
+    """Call the learner's backward pass on every ``(args, kwargs)`` case (one round
+    trip) and check each returned three items; yield ``(shown, result)`` in order."""
+    for (args, kwargs), result in zip(cases, G.call_each(conv2d_backward, cases)):
+        shown = G.describe_call("conv2d_backward", args, kwargs)
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            raise G.GradingFailure(f"{shown} should return a tuple (dx, dw, db), but returned "
+                                   f"{G.describe(result)}.")
+        yield shown, result
 
 
 def conv2d_backward_no_stride_no_padding(conv2d_backward):
@@ -256,10 +257,11 @@ def conv2d_backward_numerical_check(conv2d_backward):
     i.e. they are the true gradients of sum(dout * conv2d_multichannel(x, w, b, s, p)),
     for small layers with strides 1-3 and paddings 0-2."""
     settings = ((1, 0), (1, 2), (2, 0), (2, 1), (3, 1), (3, 2), (2, 2))
-    for i, (s, p) in enumerate(settings):
-        dout, x, w, b, s, p = _numeric_case(np.random.default_rng([825, i]), s, p)
-        kwargs = {"stride": s, "padding": p}
-        shown, (dx, dw, db) = _gradients(conv2d_backward, (dout, x, w), kwargs)
+    layers = [_numeric_case(np.random.default_rng([825, i]), s, p)
+              for i, (s, p) in enumerate(settings)]
+    cases = [((dout, x, w), {"stride": s, "padding": p}) for dout, x, w, _, s, p in layers]
+    gradients = _gradients(conv2d_backward, cases)
+    for (dout, x, w, b, s, p), (shown, (dx, dw, db)) in zip(layers, gradients):
         values = {"x": x, "w": w, "b": b}
         for label, key, analytic in (("dx", "x", dx), ("dw", "w", dw), ("db", "b", db)):
             def loss(v, key=key):
@@ -276,8 +278,7 @@ def conv2d_backward_db(conv2d_backward):
     positions, shape (F,), on 20 random layers with various strides and paddings."""
     cases = G.random_cases(826, 20, lambda r: _backward_case(r, strides=(1, 2, 3),
                                                              paddings=(0, 1, 2)))
-    for args, kwargs in cases:
-        shown, result = _gradients(conv2d_backward, args, kwargs)
+    for (args, kwargs), (shown, result) in zip(cases, _gradients(conv2d_backward, cases)):
         G.assert_matches(result[2], ref.conv2d_backward(*args, **kwargs)[2],
                          call=f"{shown}[2] (db)", **GRAD_TOL)
 
@@ -288,8 +289,7 @@ def conv2d_backward_dw(conv2d_backward):
     layers with various strides and paddings."""
     cases = G.random_cases(827, 20, lambda r: _backward_case(r, strides=(1, 2, 3),
                                                              paddings=(0, 1, 2)))
-    for args, kwargs in cases:
-        shown, result = _gradients(conv2d_backward, args, kwargs)
+    for (args, kwargs), (shown, result) in zip(cases, _gradients(conv2d_backward, cases)):
         G.assert_matches(result[1], ref.conv2d_backward(*args, **kwargs)[1],
                          call=f"{shown}[1] (dw)", **GRAD_TOL)
 
@@ -507,13 +507,15 @@ def max_pool2d_backward_numerical_check(max_pool2d_backward):
     it is the true gradient of sum(dout * max_pool2d(x, size, stride)), for window
     sizes 1-4 and strides 1-3, overlapping or not, 1-3 channels."""
     settings = ((2, 2), (2, 1), (3, 1), (3, 2), (2, 3), (4, 2), (1, 2), (3, 3))
+    cases = []
     for i, (size, stride) in enumerate(settings):
         rng = np.random.default_rng([849, i])
         x, _, _ = _pool_input(rng, (size,), (stride,), kind="distinct", cmax=3, extra_max=5)
         dout = rng.normal(size=ref.max_pool2d(x, size, stride).shape)
-        kwargs = {"size": size, "stride": stride}
+        cases.append(((dout, x), {"size": size, "stride": stride}))
+    for ((dout, x), kwargs), dx in zip(cases, G.call_each(max_pool2d_backward, cases)):
+        size, stride = kwargs["size"], kwargs["stride"]
         shown = G.describe_call("max_pool2d_backward", (dout, x), kwargs)
-        dx = G.call(max_pool2d_backward, dout, x, **kwargs)
 
         def loss(v):
             with G.quiet():

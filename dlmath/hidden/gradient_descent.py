@@ -88,9 +88,9 @@ def _assert_symbolic(actual, expected, variables, call):
 
 
 def _check_symbolic(symbolic_gradient, cases):
-    for expr, variables in cases:
+    results = G.call_each(symbolic_gradient, cases, name="symbolic_gradient")
+    for (expr, variables), actual in zip(cases, results):
         expected = ref.symbolic_gradient(expr, variables)
-        actual = G.call(symbolic_gradient, expr, variables, name="symbolic_gradient")
         call = G.describe_call("symbolic_gradient", (expr, variables))
         _assert_symbolic(actual, expected, variables, call)
 
@@ -156,12 +156,9 @@ def symbolic_gradient_random_polynomials(symbolic_gradient):
 def symbolic_gradient_structure(symbolic_gradient):
     """The return is a list (not a string, not one expression) of SymPy expressions with one
     entry per variable, also for a single variable and for variables the formula lacks."""
-    for expr, variables in [("x**2", ["x"]), ("x*y", ["y"]), ("3*x + 2", ["a", "b", "x"]),
-                            ("theta**2*omega", ["omega", "theta"])]:
-        actual = G.call(symbolic_gradient, expr, variables, name="symbolic_gradient")
-        call = G.describe_call("symbolic_gradient", (expr, variables))
-        expected = ref.symbolic_gradient(expr, variables)
-        _assert_symbolic(actual, expected, variables, call)
+    _check_symbolic(symbolic_gradient, [("x**2", ["x"]), ("x*y", ["y"]),
+                                        ("3*x + 2", ["a", "b", "x"]),
+                                        ("theta**2*omega", ["omega", "theta"])])
 
 
 # ----------------------------------------------------------------------------
@@ -205,19 +202,19 @@ def numerical_gradient_central(numerical_gradient):
     curvature 1e6, where a one-sided difference is off by about 5; and the step h is used (a
     large h on a cubic gives a result that depends on h)."""
     k = 1e6
-    for x in (np.array([1.0, -2.0, 0.5]), np.array([0.0]), np.array([3.0, 1e-3])):
-        f = G.public("lambda v: 0.5 * k * np.sum(v ** 2)", text="f(x) = 0.5e6 * sum(x**2)", k=k)
-        got = G.call(numerical_gradient, f, x, name="numerical_gradient")
-        G.assert_matches(got, k * x, call=G.describe_call("numerical_gradient", (f, x)),
-                         rtol=1e-7, atol=1e-4)
+    f = G.public("lambda v: 0.5 * k * np.sum(v ** 2)", text="f(x) = 0.5e6 * sum(x**2)", k=k)
     cubic = G.public("lambda v: np.sum(v ** 3)", text="f(x) = sum(x**3)")
-    for h in (0.5, 0.1, 1e-3):
-        x = np.array([1.0, -2.0, 0.25])
-        got = G.call(numerical_gradient, cubic, x, h=h, name="numerical_gradient")
-        # ((x+h)^3 - (x-h)^3) / (2h) = 3x^2 + h^2, exactly.
-        G.assert_matches(got, 3 * x ** 2 + h ** 2,
-                         call=G.describe_call("numerical_gradient", (cubic, x), {"h": h}),
-                         rtol=1e-9, atol=1e-9)
+    x = np.array([1.0, -2.0, 0.25])
+    # (args, kwargs, expected, rtol, atol); all calls in one round trip.
+    checks = [((f, v), {}, k * v, 1e-7, 1e-4)
+              for v in (np.array([1.0, -2.0, 0.5]), np.array([0.0]), np.array([3.0, 1e-3]))]
+    # ((x+h)^3 - (x-h)^3) / (2h) = 3x^2 + h^2, exactly.
+    checks += [((cubic, x), {"h": h}, 3 * x ** 2 + h ** 2, 1e-9, 1e-9) for h in (0.5, 0.1, 1e-3)]
+    results = G.call_each(numerical_gradient, [(args, kwargs) for args, kwargs, *_ in checks],
+                          name="numerical_gradient")
+    for (args, kwargs, expected, rtol, atol), got in zip(checks, results):
+        G.assert_matches(got, expected, call=G.describe_call("numerical_gradient", args, kwargs),
+                         rtol=rtol, atol=atol)
     cases = G.random_cases(303, 8, lambda r: (_smooth_function(r),
                                               {"h": float(r.choice([0.3, 1e-2, 1e-4]))}))
     G.check_cases(numerical_gradient, ref.numerical_gradient, cases, rtol=1e-6, atol=1e-8)
@@ -278,35 +275,40 @@ def gradient_descent_step_count(gradient_descent):
     """The exact loop of the contract: the norm is checked before each update, steps counts
     updates, a stationary start makes 0 steps, the cap allows exactly max_iter updates, and a
     norm equal to eps does not stop (the rule is norm < eps)."""
-    def check(grad, x0, expected, **kwargs):
-        got = G.call(gradient_descent, grad, x0, name="gradient_descent", **kwargs)
-        G.assert_matches(got, expected, rtol=1e-12, atol=1e-15,
-                         call=G.describe_call("gradient_descent", (grad, x0), kwargs))
-
     identity = G.public("lambda x: np.array(x, dtype=float)",
                         text="grad of f(x) = 0.5 * x @ x (grad(x) = x)")
-    # x_k = x0 / 2^k with lr = 0.5: the first k with ||x_k|| < eps is known in closed form.
-    check(identity, np.array([1.0]), (np.array([2.0 ** -10]), 10), lr=0.5, eps=1e-3)
-    check(identity, np.array([3.0, 4.0]), (np.array([3.0, 4.0]) / 512, 9), lr=0.5, eps=1e-2)
-    check(identity, np.array([3.0, 4.0]), (np.array([3.0, 4.0]) / 64, 6), lr=0.5, eps=0.1)
-    # Already stationary: no update at all.
-    check(identity, np.zeros(3), (np.zeros(3), 0))
     c = np.array([1.5, -2.0])
     to_c = G.public("lambda x: 2 * (x - c)", c=c, text="grad of f(x) = ||x - c||^2 with c=[1.5, -2.0]")
-    check(to_c, c.copy(), (c.copy(), 0), lr=0.1)
-    check(identity, np.array([1e-7, -1e-7]), (np.array([1e-7, -1e-7]), 0))
-    # A gradient that never vanishes: exactly max_iter updates.
     g = np.array([1.0, -2.0])
     constant = G.public("lambda x: g.copy()", g=g, text="grad(x) = [1.0, -2.0] (constant)")
+    half = G.public("lambda x: np.array([0.5, 0.0])",
+                    text="grad(x) = [0.5, 0.0] (constant, norm exactly 0.5)")
+    checks = [  # (grad, x0, kwargs, expected); all calls in one round trip
+        # x_k = x0 / 2^k with lr = 0.5: the first k with ||x_k|| < eps is known in closed form.
+        (identity, np.array([1.0]), {"lr": 0.5, "eps": 1e-3}, (np.array([2.0 ** -10]), 10)),
+        (identity, np.array([3.0, 4.0]), {"lr": 0.5, "eps": 1e-2}, (np.array([3.0, 4.0]) / 512, 9)),
+        (identity, np.array([3.0, 4.0]), {"lr": 0.5, "eps": 0.1}, (np.array([3.0, 4.0]) / 64, 6)),
+        # Already stationary: no update at all.
+        (identity, np.zeros(3), {}, (np.zeros(3), 0)),
+        (to_c, c.copy(), {"lr": 0.1}, (c.copy(), 0)),
+        (identity, np.array([1e-7, -1e-7]), {}, (np.array([1e-7, -1e-7]), 0)),
+    ]
+    # A gradient that never vanishes: exactly max_iter updates.
     for max_iter in (0, 1, 7, 50):
         x = np.array([0.5, 0.5])
         for _ in range(max_iter):
             x = x - 0.125 * g
-        check(constant, np.array([0.5, 0.5]), (x, max_iter), lr=0.125, max_iter=max_iter)
+        checks.append((constant, np.array([0.5, 0.5]), {"lr": 0.125, "max_iter": max_iter},
+                       (x, max_iter)))
     # ||g|| == eps exactly is not "< eps": keep going until max_iter.
-    half = G.public("lambda x: np.array([0.5, 0.0])",
-                    text="grad(x) = [0.5, 0.0] (constant, norm exactly 0.5)")
-    check(half, np.array([0.0, 1.0]), (np.array([-0.5, 1.0]), 4), lr=0.25, eps=0.5, max_iter=4)
+    checks.append((half, np.array([0.0, 1.0]), {"lr": 0.25, "eps": 0.5, "max_iter": 4},
+                   (np.array([-0.5, 1.0]), 4)))
+    results = G.call_each(gradient_descent,
+                          [((grad, x0), kwargs) for grad, x0, kwargs, _ in checks],
+                          name="gradient_descent")
+    for (grad, x0, kwargs, expected), got in zip(checks, results):
+        G.assert_matches(got, expected, rtol=1e-12, atol=1e-15,
+                         call=G.describe_call("gradient_descent", (grad, x0), kwargs))
 
 
 def gradient_descent_inputs(gradient_descent):
@@ -362,6 +364,7 @@ def linear_regression_gd_first_epochs(linear_regression_gd):
     """The first steps in closed form: 0 epochs give zeros (intercept included, shape d+1),
     one epoch from zeros gives lr * (2/n) [1,X]^T y, a second adds lr * (2/n) [1,X]^T r.
     This pins down the sign, the factor 2, the division by n and the intercept."""
+    checks = []  # (args, kwargs, expected); all calls in one round trip
     for i, (X, y) in enumerate(G.random_cases(307, 6, _regression_data)):
         n = len(y)
         Xb = np.column_stack([np.ones(n), X])
@@ -370,29 +373,30 @@ def linear_regression_gd_first_epochs(linear_regression_gd):
         b2 = b1 + lr * 2.0 / n * (Xb.T @ (y - Xb @ b1))
         args = (X.tolist(), y.tolist()) if i == 5 else (X, y)
         for epochs, expected in ((0, np.zeros(Xb.shape[1])), (1, b1), (2, b2)):
-            got = G.call(linear_regression_gd, *args, lr=lr, epochs=epochs,
-                         name="linear_regression_gd")
-            G.assert_matches(got, expected, rtol=1e-9, atol=1e-12,
-                             call=G.describe_call("linear_regression_gd", _short(args),
-                                                  {"lr": lr, "epochs": epochs}))
+            checks.append((args, {"lr": lr, "epochs": epochs}, expected))
+    results = G.call_each(linear_regression_gd, [(args, kwargs) for args, kwargs, _ in checks],
+                          name="linear_regression_gd")
+    for (args, kwargs, expected), got in zip(checks, results):
+        G.assert_matches(got, expected, rtol=1e-9, atol=1e-12,
+                         call=G.describe_call("linear_regression_gd", _short(args), kwargs))
 
 
 def linear_regression_gd_converges(linear_regression_gd):
     """With a good learning rate and enough epochs the result is the least-squares solution
     (numpy.linalg.lstsq on [1, X]); also with the default lr and epochs on scaled data."""
+    checks = []  # (X, y, kwargs, expected, tolerance); all calls in one round trip
     for X, y in G.random_cases(308, 4, lambda r: _regression_data(r, 20, 60)):
         Xc = X - X.mean(axis=0)  # centred features: a well-conditioned problem
         Xb = np.column_stack([np.ones(len(y)), Xc])
         best = np.linalg.lstsq(Xb, y, rcond=None)[0]
-        kwargs = {"lr": _safe_lr(Xc, 0.2), "epochs": 3000}
-        got = G.call(linear_regression_gd, Xc, y, name="linear_regression_gd", **kwargs)
-        G.assert_matches(got, best, rtol=1e-6, atol=1e-6,
-                         call=G.describe_call("linear_regression_gd", (Xc, y), kwargs))
+        checks.append((Xc, y, {"lr": _safe_lr(Xc, 0.2), "epochs": 3000}, best, 1e-6))
     X = np.linspace(-3, 3, 40).reshape(-1, 1)
-    y = 1.0 - 2.0 * X[:, 0]
-    got = G.call(linear_regression_gd, X, y, name="linear_regression_gd")
-    G.assert_matches(got, np.array([1.0, -2.0]), rtol=1e-4, atol=1e-4,
-                     call=G.describe_call("linear_regression_gd", (X, y)))
+    checks.append((X, 1.0 - 2.0 * X[:, 0], {}, np.array([1.0, -2.0]), 1e-4))
+    results = G.call_each(linear_regression_gd, [((X, y), kwargs) for X, y, kwargs, *_ in checks],
+                          name="linear_regression_gd")
+    for (X, y, kwargs, expected, tol), got in zip(checks, results):
+        G.assert_matches(got, expected, rtol=tol, atol=tol,
+                         call=G.describe_call("linear_regression_gd", (X, y), kwargs))
 
 
 # ----------------------------------------------------------------------------
@@ -450,8 +454,7 @@ def minibatch_sgd_rng(minibatch_sgd):
     G.assert_matches(got, truth, call=call + " on noise-free data y = 0.5 + X @ w",
                      rtol=1e-5, atol=1e-5)
     kwargs = {"lr": 0.01, "epochs": 2, "batch_size": 4}
-    first = G.call(minibatch_sgd, X, y, name="minibatch_sgd", **kwargs)
-    second = G.call(minibatch_sgd, X, y, name="minibatch_sgd", **kwargs)
+    first, second = G.call_each(minibatch_sgd, [((X, y), kwargs)] * 2, name="minibatch_sgd")
     if isinstance(first, np.ndarray) and isinstance(second, np.ndarray) \
             and first.shape == second.shape and np.array_equal(first, second):
         _fail(f"{G.describe_call('minibatch_sgd', (X, y), kwargs)} returned the same "
@@ -467,17 +470,20 @@ def minibatch_sgd_edge_cases(minibatch_sgd):
     n, d = X.shape
     _check_sgd(minibatch_sgd, X, y, {"epochs": 0}, 5)
     rng, shown = _seeded(6)
-    got = G.call(minibatch_sgd, X, y, name="minibatch_sgd", lr=0.0, epochs=3, rng=rng)
-    G.assert_matches(got, np.zeros(d + 1), rtol=0, atol=0,
-                     call=G.describe_call("minibatch_sgd", (X, y), {"lr": 0.0, "epochs": 3, "rng": shown}))
+    checks = [  # (kwargs, shown kwargs, expected, rtol, atol, note); all calls in one round trip
+        ({"lr": 0.0, "epochs": 3, "rng": rng}, {"lr": 0.0, "epochs": 3, "rng": shown},
+         np.zeros(d + 1), 0, 0, "")]
+    full = ref.linear_regression_gd(X, y, lr=0.02, epochs=12)
     for batch_size in (n, n + 7, 1000):
         kwargs = {"lr": 0.02, "epochs": 12, "batch_size": batch_size}
         rng, shown = _seeded(7)
-        got = G.call(minibatch_sgd, X, y, name="minibatch_sgd", rng=rng, **kwargs)
-        full = ref.linear_regression_gd(X, y, lr=0.02, epochs=12)
-        G.assert_matches(got, full, rtol=1e-9, atol=1e-12,
-                         call=G.describe_call("minibatch_sgd", (X, y), {**kwargs, "rng": shown})
-                         + " (one batch per epoch = full-batch gradient descent)")
+        checks.append(({"rng": rng, **kwargs}, {**kwargs, "rng": shown}, full, 1e-9, 1e-12,
+                       " (one batch per epoch = full-batch gradient descent)"))
+    results = G.call_each(minibatch_sgd, [((X, y), kwargs) for kwargs, *_ in checks],
+                          name="minibatch_sgd")
+    for (_, shown_kwargs, expected, rtol, atol, note), got in zip(checks, results):
+        G.assert_matches(got, expected, rtol=rtol, atol=atol,
+                         call=G.describe_call("minibatch_sgd", (X, y), shown_kwargs) + note)
     _check_sgd(minibatch_sgd, X, y, {"lr": 0.01, "epochs": 5, "batch_size": 3}, 8)
     _check_sgd(minibatch_sgd, X.tolist(), y.tolist(), {"lr": 0.01, "epochs": 5, "batch_size": 3}, 8)
     _check_sgd(minibatch_sgd, [[2.0]], [3.0], {"lr": 0.1, "epochs": 4, "batch_size": 2}, 9)

@@ -73,8 +73,7 @@ def gaussian_mle_divides_by_n(gaussian_mle):
     cases = [np.array([1.0, 3.0]), np.array([0.0, 1.0, 2.0]),
              np.array([2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])]
     cases += G.random_cases(602, 10, lambda r: _sample(r, 2, 7))
-    for x in cases:
-        got = G.call(gaussian_mle, x)
+    for x, got in zip(cases, G.call_each(gaussian_mle, [(x,) for x in cases])):
         mu, var = ref.gaussian_mle(x)
         n = x.size
         call = G.describe_call("gaussian_mle", (x,))
@@ -113,11 +112,9 @@ def gaussian_mle_large_offset(gaussian_mle):
     hint = ("Subtract the mean first and average the squared deviations (two passes): "
             "E[x^2] - E[x]^2 cancels catastrophically when the mean is large compared "
             "with the spread.")
-    for i, (offset, noise) in enumerate(cases):
-        x = offset + noise
-        if i == len(cases) - 1:
-            x = list(x)  # a plain list works too
-        got = G.call(gaussian_mle, x)
+    xs = [offset + noise for offset, noise in cases]
+    xs[-1] = list(xs[-1])  # a plain list works too
+    for (offset, noise), x, got in zip(cases, xs, G.call_each(gaussian_mle, [(x,) for x in xs])):
         _with_hint(got, ref.gaussian_mle(x),
                    f"gaussian_mle({offset:g} + {G.describe(noise)})", hint)
 
@@ -164,8 +161,7 @@ def gaussian_log_likelihood_normalising_term(gaussian_log_likelihood):
               ([0.0, 0.0, 0.0], 0.0, 2.0)]
     hint = ("Each observation contributes -1/2 log(2 pi var) - (x - mu)^2 / (2 var); "
             "the third argument is the variance, not the standard deviation.")
-    for x, mu, var in cases:
-        got = G.call(gaussian_log_likelihood, x, mu, var)
+    for (x, mu, var), got in zip(cases, G.call_each(gaussian_log_likelihood, cases)):
         expected = ref.gaussian_log_likelihood(x, mu, var)
         _with_hint(got, expected,
                    G.describe_call("gaussian_log_likelihood", (x, mu, var)), hint)
@@ -197,8 +193,7 @@ def gaussian_log_likelihood_far_outliers(gaussian_log_likelihood):
     hint = ("Every observation contributes -1/2 log(2 pi var) - (x - mu)^2 / (2 var), a "
             "finite number even when its density exp(...) underflows to 0: never take the "
             "log of a density you computed first.")
-    for x, mu, var in cases:
-        got = G.call(gaussian_log_likelihood, x, mu, var)
+    for (x, mu, var), got in zip(cases, G.call_each(gaussian_log_likelihood, cases)):
         _with_hint(got, ref.gaussian_log_likelihood(x, mu, var),
                    G.describe_call("gaussian_log_likelihood", (x, mu, var)), hint)
 
@@ -224,8 +219,7 @@ def laplace_mle_values(laplace_mle):
     """(median, mean |x - m|) on 40 random Laplace samples, odd and even sizes, some with outliers."""
     cases = G.random_cases(661, 40, _laplace_sample)
     cases += [(np.array([5.0, 1.0, 4.0, 2.0, 3.0]),), (np.array([0.0, 1.0, 10.0, 11.0]),)]
-    for (x,) in cases:
-        got = G.call(laplace_mle, x)
+    for (x,), got in zip(cases, G.call_each(laplace_mle, cases)):
         _with_hint(got, ref.laplace_mle(x), G.describe_call("laplace_mle", (x,)), _LAPLACE_HINT)
 
 
@@ -235,8 +229,7 @@ def laplace_mle_edge_cases(laplace_mle):
              (np.full(6, -2.5),), (np.array([1, 2, 3, 4, 1000]),), ([4.0, -1.0, 0.5, 8.0],),
              (np.array([0.0, 0.0, 1.0, 1.0]),), (np.r_[np.zeros(50), np.full(49, 1e6)],),
              (np.arange(10, dtype=np.int64),)]
-    for (x,) in cases:
-        got = G.call(laplace_mle, x)
+    for (x,), got in zip(cases, G.call_each(laplace_mle, cases)):
         _with_hint(got, ref.laplace_mle(x), G.describe_call("laplace_mle", (x,)), _LAPLACE_HINT)
 
 
@@ -274,11 +267,19 @@ def _sm_call(sampler, n, repeats, rng_text):
     return f"{NAME_SM}({sampler!r}, {n!r}, {repeats!r}, rng={rng_text})"
 
 
-def _compare_seeded(sample_means, sampler, n, repeats, seed, hint):
-    got = G.call(sample_means, sampler, n, repeats, rng=np.random.default_rng(seed), name=NAME_SM)
+def _check_all(sample_means, checks):
+    """Run ``(args, kwargs, expected, call, hint)`` checks of sample_means in one round trip."""
+    results = G.call_each(sample_means, [(args, kwargs) for args, kwargs, *_ in checks],
+                          name=NAME_SM)
+    for (_, _, expected, call, hint), got in zip(checks, results):
+        _with_hint(got, expected, call, hint)
+
+
+def _compare_seeded(sampler, n, repeats, seed, hint):
+    """The check (for :func:`_check_all`) that the means equal the reference's under the same seed."""
     expected = ref.sample_means(sampler, n, repeats, rng=np.random.default_rng(seed))
-    _with_hint(got, expected, _sm_call(sampler, n, repeats, f"np.random.default_rng({seed})"),
-               hint)
+    return ((sampler, n, repeats), {"rng": np.random.default_rng(seed)}, expected,
+            _sm_call(sampler, n, repeats, f"np.random.default_rng({seed})"), hint)
 
 
 _SM_HINT = ("With rng = np.random.default_rng(seed), call sampler(rng, n) once per sample, "
@@ -290,32 +291,33 @@ def sample_means_exact(sample_means):
     """Same draws as the contract under identically seeded generators: repeats calls sampler(rng, n), in order."""
     samplers = [case[0] for case in _samplers()]
     settings = [(1, 5), (7, 40), (30, 200), (2, 1), (100, 17), (3, 500)]
-    for i, (n, repeats) in enumerate(settings):
-        for j, sampler in enumerate(samplers):
-            _compare_seeded(sample_means, sampler, n, repeats, 6700 + 10 * i + j, _SM_HINT)
+    checks = [_compare_seeded(sampler, n, repeats, 6700 + 10 * i + j, _SM_HINT)
+              for i, (n, repeats) in enumerate(settings) for j, sampler in enumerate(samplers)]
     survey = _survey()
     for i, (n, repeats) in enumerate([(10, 50), (60, 3), (25, 400)]):
-        _compare_seeded(sample_means, survey, n, repeats, 6790 + i,
-                        _SM_HINT + " A sampler may draw without replacement from a finite "
-                        "population, so never ask it for one big sample of n * repeats values.")
+        checks.append(_compare_seeded(
+            survey, n, repeats, 6790 + i,
+            _SM_HINT + " A sampler may draw without replacement from a finite "
+            "population, so never ask it for one big sample of n * repeats values."))
+    _check_all(sample_means, checks)
 
 
 def sample_means_shapes(sample_means):
     """A (repeats,) float64 array for repeats and n from 1 upwards, integer samples, keyword arguments; each sample has size n."""
     sized = G.public("lambda rng, n: np.full(n, float(n)) + 0.0 * rng.random()")
     dice = G.public("lambda rng, n: rng.integers(1, 7, size=n)")
-    for n, repeats in [(1, 1), (1, 9), (12, 1), (5, 3), (250, 4)]:
-        call = _sm_call(sized, n, repeats, "np.random.default_rng(0)")
-        got = G.call(sample_means, sized, n, repeats, rng=np.random.default_rng(0), name=NAME_SM)
-        _with_hint(got, np.full(repeats, float(n)), call,
-                   f"The sampler returns n copies of n, so every mean is {float(n)!r}: pass n to "
-                   f"sampler (not repeats), and return one mean per sample, {repeats} in all.")
-    for n, repeats in [(1, 6), (4, 11), (3, 2)]:
-        _compare_seeded(sample_means, dice, n, repeats, 6800 + n, _SM_HINT)
-    got = G.call(sample_means, dice, n=6, repeats=8, rng=np.random.default_rng(6810), name=NAME_SM)
-    expected = ref.sample_means(dice, 6, 8, rng=np.random.default_rng(6810))
-    _with_hint(got, expected,
-               f"{NAME_SM}({dice!r}, n=6, repeats=8, rng=np.random.default_rng(6810))", _SM_HINT)
+    checks = [((sized, n, repeats), {"rng": np.random.default_rng(0)}, np.full(repeats, float(n)),
+               _sm_call(sized, n, repeats, "np.random.default_rng(0)"),
+               f"The sampler returns n copies of n, so every mean is {float(n)!r}: pass n to "
+               f"sampler (not repeats), and return one mean per sample, {repeats} in all.")
+              for n, repeats in [(1, 1), (1, 9), (12, 1), (5, 3), (250, 4)]]
+    checks += [_compare_seeded(dice, n, repeats, 6800 + n, _SM_HINT)
+               for n, repeats in [(1, 6), (4, 11), (3, 2)]]
+    checks.append(((dice,), {"n": 6, "repeats": 8, "rng": np.random.default_rng(6810)},
+                   ref.sample_means(dice, 6, 8, rng=np.random.default_rng(6810)),
+                   f"{NAME_SM}({dice!r}, n=6, repeats=8, rng=np.random.default_rng(6810))",
+                   _SM_HINT))
+    _check_all(sample_means, checks)
 
 
 def sample_means_rng(sample_means):
@@ -342,12 +344,14 @@ def sample_means_rng(sample_means):
 
 def sample_means_distribution(sample_means):
     """The means follow N(mu, sigma^2 / n) (CLT): their average and spread are within 6.1 standard errors (false-fail 1e-9 each)."""
-    for i, ((sampler, mu, var, kurt), n, repeats) in enumerate(
-            zip(_samplers(), (30, 5, 12, 50, 40), (4000, 3000, 5000, 2000, 3000))):
-        seed = 6830 + i
+    settings = list(zip(_samplers(), (30, 5, 12, 50, 40), (4000, 3000, 5000, 2000, 3000),
+                        range(6830, 6835)))
+    results = G.call_each(sample_means,
+                          [((sampler, n, repeats), {"rng": np.random.default_rng(seed)})
+                           for (sampler, *_), n, repeats, seed in settings],
+                          name=NAME_SM)
+    for ((sampler, mu, var, kurt), n, repeats, seed), got in zip(settings, results):
         call = _sm_call(sampler, n, repeats, f"np.random.default_rng({seed})")
-        got = G.call(sample_means, sampler, n, repeats, rng=np.random.default_rng(seed),
-                     name=NAME_SM)
         if not (isinstance(got, np.ndarray) and got.shape == (repeats,)
                 and got.dtype.kind in "fiu"):
             raise G.GradingFailure(f"{call} should return a float NumPy array of shape "
@@ -397,8 +401,7 @@ def cross_entropy_values(cross_entropy):
 def cross_entropy_identity(cross_entropy):
     """H(p, q) = H(p) + KL(p || q) on 25 random pairs, p with and without zeros."""
     cases = G.random_cases(642, 25, lambda r: _pair(r, p_zeros=int(r.integers(0, 3))))
-    for p, q in cases:
-        got = G.call(cross_entropy, p, q)
+    for (p, q), got in zip(cases, G.call_each(cross_entropy, cases)):
         h, kl = ref.entropy(p), ref.kl_divergence(p, q)
         _with_hint(got, h + kl, G.describe_call("cross_entropy", (p, q)),
                    f"The identity H(p, q) = H(p) + KL(p || q) = {h!r} + {kl!r} must hold "
@@ -430,28 +433,32 @@ def kl_divergence_values(kl_divergence):
 
 def kl_divergence_properties(kl_divergence):
     """KL >= 0, KL(p || p) = 0, and asymmetry: KL(p || q) and KL(q || p) each right (not swapped)."""
-    for p, q in G.random_cases(653, 20, _pair):
+    cases = G.random_cases(653, 20, _pair)
+    for (p, q), got in zip(cases, G.call_each(kl_divergence, cases)):
         shown = G.describe_call("kl_divergence", (p, q))
-        got = _as_float(G.call(kl_divergence, p, q))
+        got = _as_float(got)
         if got is None or not got >= -1e-12:
             raise G.GradingFailure(f"{shown} returned {got!r}, but KL(p || q) is never negative.")
-    for p in G.random_cases(654, 10, lambda r: _prob(r, zeros=int(r.integers(0, 3)))):
-        G.assert_matches(G.call(kl_divergence, p, p), 0.0,
-                         call=G.describe_call("kl_divergence", (p, p)))
+    cases = [(p, p) for p in G.random_cases(654, 10,
+                                            lambda r: _prob(r, zeros=int(r.integers(0, 3))))]
+    for (p, _), got in zip(cases, G.call_each(kl_divergence, cases)):
+        G.assert_matches(got, 0.0, call=G.describe_call("kl_divergence", (p, p)))
     pairs = [(np.array([0.9, 0.1]), np.array([0.5, 0.5])),
              (np.array([0.7, 0.2, 0.1]), np.array([0.1, 0.1, 0.8]))]
     pairs += G.random_cases(655, 8, _pair)
+    directed = []  # (a, b, KL(a || b), KL(b || a)): each pair both ways
     for p, q in pairs:
         forward, backward = ref.kl_divergence(p, q), ref.kl_divergence(q, p)
-        for a, b, right, other in ((p, q, forward, backward), (q, p, backward, forward)):
-            got = G.call(kl_divergence, a, b)
-            hint = ("KL is not symmetric: KL(p || q) = sum p log(p / q) weighs the log-ratio "
-                    "by the FIRST argument.")
-            value = _as_float(got)
-            if value is not None and not np.isclose(right, other) and np.isclose(value, other):
-                hint = (f"You returned KL(q || p) = {other!r}; the arguments are swapped. " + hint)
-            _with_hint(got, right,
-                       G.describe_call("kl_divergence", (a, b)), hint)
+        directed += [(p, q, forward, backward), (q, p, backward, forward)]
+    results = G.call_each(kl_divergence, [(a, b) for a, b, _, _ in directed])
+    for (a, b, right, other), got in zip(directed, results):
+        hint = ("KL is not symmetric: KL(p || q) = sum p log(p / q) weighs the log-ratio "
+                "by the FIRST argument.")
+        value = _as_float(got)
+        if value is not None and not np.isclose(right, other) and np.isclose(value, other):
+            hint = (f"You returned KL(q || p) = {other!r}; the arguments are swapped. " + hint)
+        _with_hint(got, right,
+                   G.describe_call("kl_divergence", (a, b)), hint)
 
 
 def kl_divergence_conventions(kl_divergence):
@@ -483,8 +490,7 @@ def kl_divergence_errors(kl_divergence):
       why="p and q both sum to 0.9")
     accepted = [(ok + np.array([0.0, 0.0, 1e-9]), ok), (ok, ok - np.array([1e-9, 0.0, 0.0])),
                 (np.array([0.6, 0.4 + 1e-9]), np.array([0.5, 0.5 - 1e-9]))]
-    for p, q in accepted:
-        got = G.call(kl_divergence, p, q)
+    for (p, q), got in zip(accepted, G.call_each(kl_divergence, accepted)):
         _with_hint(got, ref.kl_divergence(p, q),
                    G.describe_call("kl_divergence", (p, q)),
                    "Sums within 1e-6 of 1 (here off by 1e-9, rounding) must be accepted.")

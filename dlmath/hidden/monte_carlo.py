@@ -252,6 +252,18 @@ def _run_mci(monte_carlo_integral, f, low, high, sample_size, repeat, seed, kind
     return _pair(result, call), call
 
 
+def _run_mci_each(monte_carlo_integral, runs):
+    """:func:`_run_mci` for every ``(f, low, high, sample_size, repeat, seed[, kind])`` in
+    ``runs``, in one round trip; yields ``((mean, std), call)`` in order."""
+    seeded = [_seeded(*run[5:]) for run in runs]
+    cases = [((f, low, high), {"sample_size": n, "repeat": r, "rng": rng})
+             for (f, low, high, n, r, *_), (rng, _) in zip(runs, seeded)]
+    results = G.call_each(monte_carlo_integral, cases, name=NAME_MCI)
+    for (f, low, high, n, r, *_), (_, rng_text), result in zip(runs, seeded, results):
+        call = _mci_call(f, low, high, n, r, rng_text)
+        yield _pair(result, call), call
+
+
 def monte_carlo_integral_lecture_example(monte_carlo_integral):
     """The lecture's integral of exp(-x^2) on [-1, 1] (exact sqrt(pi) erf(1)):
     a tuple (mean, std), the mean within the standard error of the exact value
@@ -273,19 +285,21 @@ def monte_carlo_integral_values(monte_carlo_integral):
     standard error of their closed forms."""
     constants = [(2.5, 2.0, 5.0, 37, 3), (-1.25, -4.0, -0.5, 10, 10),
                  (4.0, 0.25, 0.75, 100, 4), (1.0, 10, 13, 8, 25), (0.5, -3.5, 6.25, 1, 2)]
-    for i, (c, low, high, n, r) in enumerate(constants):
-        f = G.public("lambda x: np.full(np.shape(x), c)",
-                     text=f"lambda x: np.full(np.shape(x), {c})", c=c)
-        (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 300 + i)
+    runs = [(G.public("lambda x: np.full(np.shape(x), c)",
+                      text=f"lambda x: np.full(np.shape(x), {c})", c=c), low, high, n, r, 300 + i)
+            for i, (c, low, high, n, r) in enumerate(constants)]
+    for (c, low, high, n, r), ((mean, std), call) in zip(
+            constants, _run_mci_each(monte_carlo_integral, runs)):
         # Exact (no randomness): the average of a constant is the constant.
         G.assert_matches((mean, std), ((high - low) * c, 0.0), call=call, rtol=1e-10,
                          atol=1e-10)
-    for i, (low, high, n, r) in enumerate([(2.0, 5.5, 400, 25), (-7.0, -4.5, 1000, 8),
-                                           (0.5, 1.25, 123, 17), (1, 4, 50, 200)]):
-        f = G.public("lambda x: np.where((x < lo) | (x > hi), 1.0, 0.0)",
-                     text=f"lambda x: np.where((x < {low}) | (x > {high}), 1.0, 0.0)",
-                     lo=low, hi=high)
-        (mean, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 305 + i)
+    outside = [(2.0, 5.5, 400, 25), (-7.0, -4.5, 1000, 8), (0.5, 1.25, 123, 17), (1, 4, 50, 200)]
+    runs = [(G.public("lambda x: np.where((x < lo) | (x > hi), 1.0, 0.0)",
+                      text=f"lambda x: np.where((x < {low}) | (x > {high}), 1.0, 0.0)",
+                      lo=low, hi=high), low, high, n, r, 305 + i)
+            for i, (low, high, n, r) in enumerate(outside)]
+    for (_, low, high, *_), ((mean, std), call) in zip(
+            runs, _run_mci_each(monte_carlo_integral, runs)):
         # Exact: f is 0 at every point of [low, high].
         try:
             G.assert_matches((mean, std), (0.0, 0.0), call=call, rtol=0.0, atol=1e-12)
@@ -293,25 +307,20 @@ def monte_carlo_integral_values(monte_carlo_integral):
             _fail(f"{exc}\nf is 1 outside [low, high] = [{low}, {high}] and 0 inside, so a "
                   f"non-zero result means some points were drawn outside the interval. Draw U "
                   f"uniformly on [low, high] (did you ignore low, or forget to scale rng.random()?).")
-    for i, (f, low, high, exact) in enumerate(INTEGRANDS):
-        sd, bound = _integrand_stats(f, low, high)
-        (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 2000, 50, 310 + i)
-        # False-fail <= 1e-9 per integrand (Bernstein, 100 000 bounded draws);
-        # <= 7e-9 for the seven.
-        _assert_mean(mean, exact, sd, 100_000, call + "[0]", bound=bound)
+    # (f, low, high, exact, sample_size, repeat, seed); False-fail <= 1e-9 per integral
+    # (Bernstein for its sample_size * repeat bounded draws); <= 9e-9 for the nine.
+    integrals = [(f, low, high, exact, 2000, 50, 310 + i)        # 100 000 draws each
+                 for i, (f, low, high, exact) in enumerate(INTEGRANDS)]
     # Many small repeats: the mean of all 4000 estimates (20 000 draws), not one of them.
-    f, low, high, exact = INTEGRANDS[1]
-    sd, bound = _integrand_stats(f, low, high)
-    (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 5, 4000, 318)
-    # False-fail <= 1e-9 (Bernstein, 20 000 bounded draws).
-    _assert_mean(mean, exact, sd, 20_000, call + "[0]", bound=bound)
-    # A million draws per estimate.
-    f, low, high = G.public("np.cos"), -0.5, 2.5
-    exact = math.sin(2.5) - math.sin(-0.5)
-    sd, bound = _integrand_stats(f, low, high)
-    (mean, _), call = _run_mci(monte_carlo_integral, f, low, high, 1_000_000, 2, 350)
-    # False-fail <= 1e-9: Bernstein for the mean of 2 000 000 bounded draws.
-    _assert_mean(mean, exact, sd, 2_000_000, call + "[0]", bound=bound)
+    integrals.append((*INTEGRANDS[1], 5, 4000, 318))
+    # A million draws per estimate (2 000 000 draws).
+    integrals.append((G.public("np.cos"), -0.5, 2.5, math.sin(2.5) - math.sin(-0.5),
+                      1_000_000, 2, 350))
+    runs = [(f, low, high, n, r, seed) for f, low, high, _, n, r, seed in integrals]
+    for (f, low, high, exact, n, r, _), ((mean, _), call) in zip(
+            integrals, _run_mci_each(monte_carlo_integral, runs)):
+        sd, bound = _integrand_stats(f, low, high)
+        _assert_mean(mean, exact, sd, n * r, call + "[0]", bound=bound)
 
 
 def monte_carlo_integral_std(monte_carlo_integral):
@@ -323,15 +332,16 @@ def monte_carlo_integral_std(monte_carlo_integral):
     cases = [(INTEGRANDS[0][0], 0.5, 3.7, 1000, 400),
              (G.public("lambda x: 50 * x**2"), 2.0, 5.0, 500, 400),
              (INTEGRANDS[4][0], -2.5, -0.25, 2000, 300)]
-    for i, (f, low, high, n, r) in enumerate(cases):
+    runs = [(f, low, high, n, r, 330 + i) for i, (f, low, high, n, r) in enumerate(cases)]
+    for (f, low, high, n, r), ((_, std), call) in zip(
+            cases, _run_mci_each(monte_carlo_integral, runs)):
         sd, _ = _integrand_stats(f, low, high)
-        (_, std), call = _run_mci(monte_carlo_integral, f, low, high, n, r, 330 + i)
         # False-fail <= 1e-9 per case: chi-square band for the std of r estimates.
         _assert_std(std, sd / math.sqrt(n), r, n, call + "[1]")
     f, low, high, _ = INTEGRANDS[3]
     r = 400
-    (_, small), call_small = _run_mci(monte_carlo_integral, f, low, high, 50, r, 340)
-    (_, large), call_large = _run_mci(monte_carlo_integral, f, low, high, 5000, r, 341)
+    ((_, small), call_small), ((_, large), call_large) = _run_mci_each(
+        monte_carlo_integral, [(f, low, high, 50, r, 340), (f, low, high, 5000, r, 341)])
     # Each std is se * sqrt(chi2(r-1)/(r-1)) (the ddof factor cancels in the ratio);
     # with 4 tails of probability 2.5e-10 each, the ratio is in the band except
     # with probability <= 1e-9.
@@ -358,14 +368,17 @@ def monte_carlo_integral_rng(monte_carlo_integral):
     repeat=10) gives a correct, freshly random estimate."""
     f, low, high, exact = INTEGRANDS[2]
     sd, bound = _integrand_stats(f, low, high)
-    for seed, kind in ((77, "pcg"), (5, "philox")):
-        first, call = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
-        second, _ = _run_mci(monte_carlo_integral, f, low, high, 300, 20, seed, kind)
+    # Every seeded run in one round trip: twice each of two seeds, then seeds 78 and 77.
+    runs = [(f, low, high, 300, 20, seed, kind)
+            for seed, kind in ((77, "pcg"), (5, "philox")) for _ in range(2)]
+    runs += [(f, low, high, 300, 20, 78), (f, low, high, 300, 20, 77)]
+    results = _run_mci_each(monte_carlo_integral, runs)
+    for _ in range(2):
+        (first, call), (second, _) = next(results), next(results)
         if first != second:
             _fail(f"Two calls {call} returned {first} and {second}; the same seed must give "
                   f"the same result. Take every random number from rng.")
-    other, call_other = _run_mci(monte_carlo_integral, f, low, high, 300, 20, 78)
-    first, call = _run_mci(monte_carlo_integral, f, low, high, 300, 20, 77)
+    (other, call_other), (first, call) = results
     # Continuous draws: equal means for different seeds have probability 0.
     if other[0] == first[0]:
         _fail(f"{call} and {call_other} both returned the mean {first[0]!r}; different seeds "
@@ -402,17 +415,23 @@ P_QUARTER = math.pi / 4
 PI_SD = 4 * math.sqrt(P_QUARTER * (1 - P_QUARTER))
 
 
-def _run_pi(estimate_pi, n, seed, kind="pcg"):
-    rng, rng_text = _seeded(seed, kind)
-    call = f"{NAME_PI}({n!r}, rng={rng_text})"
-    return _number(G.call(estimate_pi, n, rng=rng, name=NAME_PI), call), call
+def _run_pi_each(estimate_pi, runs):
+    """Call estimate_pi for every ``(n, seed[, kind])`` in ``runs`` with a freshly seeded
+    generator, in one round trip; yields ``(value, call)`` in order."""
+    seeded = [_seeded(*run[1:]) for run in runs]
+    cases = [((n,), {"rng": rng}) for (n, *_), (rng, _) in zip(runs, seeded)]
+    results = G.call_each(estimate_pi, cases, name=NAME_PI)
+    for (n, *_), (_, rng_text), result in zip(runs, seeded, results):
+        call = f"{NAME_PI}({n!r}, rng={rng_text})"
+        yield _number(result, call), call
 
 
 def estimate_pi_values(estimate_pi):
     """Four times the fraction of darts inside the quarter disc is within the
     standard error 4 sqrt(p(1-p)/n) of pi, for 10 000 up to a million darts."""
-    for i, n in enumerate([10_000, 250_000, 1_000_000, np.int64(40_000), 123_457]):
-        value, call = _run_pi(estimate_pi, n, 400 + i)
+    runs = [(n, 400 + i)
+            for i, n in enumerate([10_000, 250_000, 1_000_000, np.int64(40_000), 123_457])]
+    for (n, _), (value, call) in zip(runs, _run_pi_each(estimate_pi, runs)):
         # False-fail <= 1e-9 per n: Bernstein, each dart contributes 0 or 4 (|X - pi| <= pi).
         _assert_mean(value, math.pi, PI_SD, int(n), call, bound=math.pi)
 
@@ -420,15 +439,14 @@ def estimate_pi_values(estimate_pi):
 def estimate_pi_lattice(estimate_pi):
     """With n darts the estimate is 4k/n for a whole number k of hits between
     0 and n (e.g. 0 or 4 for one dart), for small n and several seeds."""
-    for n in (1, 2, 3, 5, 8, 13, 100, 999):
-        for seed in range(3):
-            value, call = _run_pi(estimate_pi, n, 410 + 10 * n + seed)
-            k = value * n / 4
-            if not (abs(k - round(k)) <= 1e-9 * n and 0 <= round(k) <= n):
-                shown = ", ".join(f"{4 * j}/{n}" for j in range(min(n, 4) + 1))
-                _fail(f"{call} returned {value!r}; expected 4 * (hits) / {n} for a whole number "
-                      f"of hits between 0 and {n}, i.e. one of {shown}{', ...' if n > 4 else ''} "
-                      f"(here 4 * k / n with k = {k:.6g}).")
+    runs = [(n, 410 + 10 * n + seed) for n in (1, 2, 3, 5, 8, 13, 100, 999) for seed in range(3)]
+    for (n, _), (value, call) in zip(runs, _run_pi_each(estimate_pi, runs)):
+        k = value * n / 4
+        if not (abs(k - round(k)) <= 1e-9 * n and 0 <= round(k) <= n):
+            shown = ", ".join(f"{4 * j}/{n}" for j in range(min(n, 4) + 1))
+            _fail(f"{call} returned {value!r}; expected 4 * (hits) / {n} for a whole number "
+                  f"of hits between 0 and {n}, i.e. one of {shown}{', ...' if n > 4 else ''} "
+                  f"(here 4 * k / n with k = {k:.6g}).")
 
 
 def estimate_pi_rng(estimate_pi):
@@ -436,13 +454,16 @@ def estimate_pi_rng(estimate_pi):
     seeds differ, NumPy's global random state is untouched (with rng given and
     with rng=None), and rng=None gives a correct, freshly random estimate."""
     n = 200_000
-    for seed, kind in ((17, "pcg"), (3, "philox")):
-        first, call = _run_pi(estimate_pi, n, seed, kind)
-        second, _ = _run_pi(estimate_pi, n, seed, kind)
+    # Every seeded run in one round trip: twice each of two seeds, then seeds 500 to 504.
+    runs = [(n, seed, kind) for seed, kind in ((17, "pcg"), (3, "philox")) for _ in range(2)]
+    runs += [(n, 500 + s) for s in range(5)]
+    results = _run_pi_each(estimate_pi, runs)
+    for _ in range(2):
+        (first, call), (second, _) = next(results), next(results)
         if first != second:
             _fail(f"Two calls {call} returned {first!r} and {second!r}; the same seed must give "
                   f"the same result. Take every random number from rng.")
-    values = [_run_pi(estimate_pi, n, 500 + s)[0] for s in range(5)]
+    values = [value for value, _ in results]
     # False-fail ~ 2e-11: five independent Binomial(200 000, pi/4) counts are all
     # equal with probability <= (max_k P(count = k))^4 ~ (2.2e-3)^4.
     if len(set(values)) == 1:
@@ -520,15 +541,26 @@ def _mce_call(g, sampler, n, rng_text):
     return f"{NAME_MCE}({g!r}, {sampler!r}, {n!r}, rng={rng_text})"
 
 
+def _run_mce_each(mc_expectation, runs):
+    """Call mc_expectation for every ``(g, sampler, n, seed[, kind])`` in ``runs`` with a
+    freshly seeded generator, in one round trip; yields ``(value, call)`` in order."""
+    seeded = [_seeded(*run[3:]) for run in runs]
+    cases = [((g, sampler, n), {"rng": rng}) for (g, sampler, n, *_), (rng, _) in zip(runs, seeded)]
+    results = G.call_each(mc_expectation, cases, name=NAME_MCE)
+    for (g, sampler, n, *_), (_, rng_text), result in zip(runs, seeded, results):
+        call = _mce_call(g, sampler, n, rng_text)
+        yield _number(result, call), call
+
+
 def mc_expectation_known_values(mc_expectation):
     """E[g(X)] for normal, uniform, exponential, beta and die samplers with
     known expectations (E X, E cos X, E X^2, E exp(-X), P(X > 1), E sin X) is
     within the standard error of the exact value."""
-    for i, (g, sampler, truth, sd, bound) in enumerate(_expectation_cases()):
-        n = 100_000 if i % 2 == 0 else np.int64(60_000)
-        rng, rng_text = _seeded(600 + i)
-        call = _mce_call(g, sampler, n, rng_text)
-        value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+    cases = _expectation_cases()
+    runs = [(g, sampler, 100_000 if i % 2 == 0 else np.int64(60_000), 600 + i)
+            for i, (g, sampler, *_) in enumerate(cases)]
+    for (_, _, truth, sd, bound), (_, _, n, _), (value, call) in zip(
+            cases, runs, _run_mce_each(mc_expectation, runs)):
         # False-fail <= 1e-9 per case: Bernstein for bounded g(X), or the exact
         # normal quantile when g(X) = X is normal; <= 8e-9 for the whole check.
         _assert_mean(value, truth, sd, int(n), call, bound=bound)
@@ -542,12 +574,10 @@ def mc_expectation_uses_sampler(mc_expectation):
     cases = _expectation_cases()
     plan = [(3, 1000, 700, "pcg"), (2, 257, 701, "philox"), (5, 4096, 702, "pcg"),
             (1, 7, 703, "pcg"), (6, 1, 704, "philox"), (4, 50_000, 705, "pcg")]
-    for j, n, seed, kind in plan:
-        g, sampler = cases[j][0], cases[j][1]
-        rng, rng_text = _seeded(seed, kind)
-        call = _mce_call(g, sampler, n, rng_text)
+    runs = [(cases[j][0], cases[j][1], n, seed, kind) for j, n, seed, kind in plan]
+    for (g, sampler, n, seed, kind), (value, call) in zip(runs,
+                                                          _run_mce_each(mc_expectation, runs)):
         expected = ref.mc_expectation(g, sampler, n, rng=_seeded(seed, kind)[0])
-        value = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
         try:
             # Exact (the same samples, summed in any order): only rounding differs.
             G.assert_matches(value, expected, call=call, rtol=1e-9, atol=1e-12)
@@ -563,20 +593,17 @@ def mc_expectation_rng(mc_expectation):
     with rng=None), and rng=None gives a correct, freshly random estimate."""
     g, sampler, truth, sd, bound = _expectation_cases()[1]
     n = 5000
-    for seed, kind in ((31, "pcg"), (8, "philox")):
-        rng, rng_text = _seeded(seed, kind)
-        call = _mce_call(g, sampler, n, rng_text)
-        first = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
-        rng, _ = _seeded(seed, kind)
-        second = _number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE), call)
+    # Every seeded run in one round trip: twice each of two seeds, then seeds 32 and 33.
+    runs = [(g, sampler, n, seed, kind) for seed, kind in ((31, "pcg"), (8, "philox"))
+            for _ in range(2)]
+    runs += [(g, sampler, n, 32), (g, sampler, n, 33)]
+    results = _run_mce_each(mc_expectation, runs)
+    for _ in range(2):
+        (first, call), (second, _) = next(results), next(results)
         if first != second:
             _fail(f"Two calls {call} returned {first!r} and {second!r}; the same seed must give "
                   f"the same result. Pass rng to sampler.")
-    values = []
-    for seed in (32, 33):
-        rng, rng_text = _seeded(seed)
-        values.append(_number(G.call(mc_expectation, g, sampler, n, rng=rng, name=NAME_MCE),
-                              _mce_call(g, sampler, n, rng_text)))
+    values = [value for value, _ in results]
     # Continuous samples: equal results for different seeds have probability 0.
     if values[0] == values[1]:
         _fail(f"{_mce_call(g, sampler, n, 'np.random.default_rng(s)')} returned {values[0]!r} "

@@ -40,10 +40,10 @@ def _check_float64(func, name, cases, forbidden=()):
     the right numbers as int64.
     """
     reference = getattr(ref, name)
-    for case in cases:
-        args = case if isinstance(case, tuple) else (case,)
+    cases = [case if isinstance(case, tuple) else (case,) for case in cases]
+    results = G.call_each(func, [(args, {}) for args in cases], name=name, forbidden=forbidden)
+    for args, result in zip(cases, results):
         shown = G.describe_call(name, args)
-        result = G.call(func, *args, name=name, forbidden=forbidden)
         dtype = np.asarray(result).dtype if isinstance(result, (np.ndarray, np.generic, int, float)) \
             else None
         if dtype is not None and dtype != np.float64:
@@ -80,9 +80,8 @@ def _check_probability_rows(result, shape, shown, hint):
 
 
 def _check_softmax(softmax, cases):
-    for z in cases:
+    for z, result in zip(cases, G.call_each(softmax, [(z,) for z in cases], name="softmax")):
         shown = G.describe_call("softmax", (z,))
-        result = G.call(softmax, z, name="softmax")
         _check_probability_rows(result, np.shape(z), shown, "the shape of its input")
         G.assert_matches(result, ref.softmax(z), call=shown)
 
@@ -393,9 +392,9 @@ def mlp_forward_edge_cases(mlp_forward):
                    "b1": np.array([0.0, -0.5, 0.1]),
                    "W2": np.array([[1.0, -1.0], [0.5, 2.0], [-1.0, 0.0]]),
                    "b2": np.array([0.1, -0.1])}))
-    for X, params in cases:
+    results = G.call_each(mlp_forward, [(case, {}) for case in cases], name="mlp_forward")
+    for (X, params), result in zip(cases, results):
         shown = G.describe_call("mlp_forward", (X, params))
-        result = G.call(mlp_forward, X, params, name="mlp_forward")
         n, k = np.shape(X)[0], np.shape(params["W2"])[1]
         _check_probability_rows(result, (n, k), shown, "one row per example, one column per class")
         G.assert_matches(result, ref.mlp_forward(X, params), call=shown)
@@ -455,10 +454,10 @@ def mlp_gradients_numerical_check(mlp_gradients):
     cross-entropy, on 7 small random networks with batches of 1 to 6 rows, including
     networks with a hidden unit stuck at zero (its gradients must be exactly what the
     finite differences say: zero for W1's column, b1's entry and W2's row)."""
-    for i, sizes in enumerate(NUMERIC_SIZES):
-        X, y, params = _smooth_case(463 + i, *sizes)
+    cases = [_smooth_case(463 + i, *sizes) for i, sizes in enumerate(NUMERIC_SIZES)]
+    results = G.call_each(mlp_gradients, cases, name="mlp_gradients")
+    for (X, y, params), grads in zip(cases, results):
         shown = G.describe_call("mlp_gradients", (X, y, params))
-        grads = G.call(mlp_gradients, X, y, params, name="mlp_gradients")
         G.assert_gradients(grads, lambda point: _loss(X, y, point),
                            {key: params[key] for key in PARAM_KEYS}, call=shown)
 

@@ -113,10 +113,9 @@ def rnn_backward_numerical_check(rnn_backward):
     gradient at every step or at the last step only."""
     cases = [_numeric_case(np.random.default_rng([913, i]), T)
              for i, T in enumerate((1, 1, 2, 3, 4, 4))]
-    for dhs, x, h0, Wx, Wh, b in cases:
-        args = (dhs, x, h0, Wx, Wh, b)
+    for args, grads in zip(cases, G.call_each(rnn_backward, cases)):
+        dhs, x, h0, Wx, Wh, b = args
         shown = G.describe_call("rnn_backward", args)
-        grads = G.call(rnn_backward, *args)
 
         def loss(point, dhs=dhs):
             with G.quiet():
@@ -266,14 +265,15 @@ def truncated_rnn_backward_numerical_check(truncated_rnn_backward):
     truncated objective, each term's k-step graph built explicitly with its first
     state held fixed (k = 1, 2, T - 1 and k >= T, T from 1 to 6)."""
     settings = ((1, 1), (3, 1), (3, 2), (4, 2), (5, 3), (5, 4), (6, 2), (4, 7))
+    cases = []
     for i, (T, k) in enumerate(settings):
         rng = np.random.default_rng([932, i])
         D, H = int(rng.integers(1, 4)), int(rng.integers(1, 4))
         dhs = rng.normal(size=(T, H))
-        x, h0, Wx, Wh, b = _params(rng, T, D, H, scale=1.0)
-        args = (dhs, x, h0, Wx, Wh, b, k)
+        cases.append((dhs,) + _params(rng, T, D, H, scale=1.0) + (k,))
+    for args, grads in zip(cases, G.call_each(truncated_rnn_backward, cases)):
+        dhs, x, h0, Wx, Wh, b, k = args
         shown = G.describe_call("truncated_rnn_backward", args)
-        grads = G.call(truncated_rnn_backward, *args)
         G.assert_gradients(grads, _truncated_loss(*args),
                            dict(zip(GRAD_KEYS, (x, h0, Wx, Wh, b))), call=shown)
 
@@ -290,8 +290,7 @@ def truncated_rnn_backward_full_when_k_large(truncated_rnn_backward):
     cases = G.random_cases(933, 20, _long_k_case)
     with G.quiet():
         expected = [ref.rnn_backward(*case[:-1]) for case in cases]
-    for case, want in zip(cases, expected):
-        got = G.call(truncated_rnn_backward, *case)
+    for case, want, got in zip(cases, expected, G.call_each(truncated_rnn_backward, cases)):
         G.assert_matches(got, want, call=G.describe_call("truncated_rnn_backward", case),
                          **GRAD_TOL)
 
@@ -416,6 +415,7 @@ def lstm_step_backward_numerical_check(lstm_step_backward):
     the upstream gradient on h only, on c only, or on both."""
     settings = ((1, 1, 1, "both"), (1, 2, 2, "dh"), (2, 1, 3, "dc"), (3, 2, 2, "both"),
                 (1, 3, 1, "dh"), (2, 2, 2, "both"))
+    cases = []
     for i, (N, D, H, which) in enumerate(settings):
         rng = np.random.default_rng([952, i])
         dh, dc = rng.normal(size=(N, H)), rng.normal(size=(N, H))
@@ -423,10 +423,10 @@ def lstm_step_backward_numerical_check(lstm_step_backward):
             dc[:] = 0.0
         elif which == "dc":
             dh[:] = 0.0
-        values = _lstm_params(rng, N, D, H, scale=1.0)
-        args = (dh, dc) + values
+        cases.append((dh, dc) + _lstm_params(rng, N, D, H, scale=1.0))
+    for args, grads in zip(cases, G.call_each(lstm_step_backward, cases)):
+        dh, dc, values = args[0], args[1], args[2:]
         shown = G.describe_call("lstm_step_backward", args)
-        grads = G.call(lstm_step_backward, *args)
 
         def loss(point, dh=dh, dc=dc):
             with G.quiet():

@@ -74,15 +74,23 @@ def _init_case(rng):
 
 
 def _check_init(init_params, d, h, k, seed, kind="default_rng"):
-    rng, shown = _seeded(seed, kind)
-    rng_ref, _ = _seeded(seed, kind)
-    call = G.describe_call("init_params", (d, h, k, shown))
-    got = G.call(init_params, d, h, k, rng, name="init_params")
-    _check_param_structure(got, d, h, k, call)
-    try:
-        G.assert_matches(got, ref.init_params(d, h, k, rng_ref), call=call, rtol=1e-12, atol=0)
-    except G.GradingFailure as failure:
-        _fail(f"{failure}\n{INIT_HINT}")
+    _check_inits(init_params, [(d, h, k, seed, kind)])
+
+
+def _check_inits(init_params, cases):
+    """:func:`_check_init` for every ``(d, h, k, seed[, kind])`` case, in one round trip."""
+    seeded = [_seeded(*case[3:]) for case in cases]
+    calls = [(d, h, k, rng) for (d, h, k, *_), (rng, _) in zip(cases, seeded)]
+    results = G.call_each(init_params, calls, name="init_params")
+    for (d, h, k, *rng_args), (_, shown), got in zip(cases, seeded, results):
+        rng_ref, _ = _seeded(*rng_args)
+        call = G.describe_call("init_params", (d, h, k, shown))
+        _check_param_structure(got, d, h, k, call)
+        try:
+            G.assert_matches(got, ref.init_params(d, h, k, rng_ref), call=call, rtol=1e-12,
+                             atol=0)
+        except G.GradingFailure as failure:
+            _fail(f"{failure}\n{INIT_HINT}")
 
 
 def _check_param_structure(params, d, h, k, call):
@@ -106,11 +114,9 @@ def init_params_matches_reference(init_params):
     Philox generator: exactly the reference's weights, so W1 is drawn first with
     rng.normal(0, sqrt(2/d), (d, h)), then W2 with rng.normal(0, sqrt(2/h), (h, k)), and
     nothing else is drawn (the biases are zeros)."""
-    for d, h, k, seed in G.random_cases(1001, 25, _init_case):
-        _check_init(init_params, d, h, k, seed)
-    _check_init(init_params, 4, 6, 3, 77, kind="philox")
-    _check_init(init_params, 1, 1, 2, 5)
-    _check_init(init_params, 64, 16, 10, 2024)
+    cases = G.random_cases(1001, 25, _init_case)
+    cases += [(4, 6, 3, 77, "philox"), (1, 1, 2, 5), (64, 16, 10, 2024)]
+    _check_inits(init_params, cases)
 
 
 def _moments(W, sigma, call, key):
@@ -128,10 +134,11 @@ def init_params_he_scale(init_params):
     of W1 have mean 0 and variance 2/d, those of W2 variance 2/h (fan-in, not fan-out, and
     not 1/fan_in), judged within the standard error (false-fail probability 1e-9 per
     moment); biases are exactly zero; every array float64 of the right shape."""
-    for (d, h, k), seed in (((500, 200, 50), 1002), ((30, 400, 3), 1003)):
-        rng, shown = _seeded(seed)
+    layers = [((500, 200, 50), _seeded(1002)), ((30, 400, 3), _seeded(1003))]
+    results = G.call_each(init_params, [(d, h, k, rng) for (d, h, k), (rng, _) in layers],
+                          name="init_params")
+    for ((d, h, k), (_, shown)), got in zip(layers, results):
         call = G.describe_call("init_params", (d, h, k, shown))
-        got = G.call(init_params, d, h, k, rng, name="init_params")
         _check_param_structure(got, d, h, k, call)
         for key in ("b1", "b2"):
             if np.any(got[key] != 0):
@@ -262,27 +269,32 @@ def _check_result_structure(result, d, hidden, k, epochs, call):
         _fail(f"{call}[1] has dtype {losses.dtype}; expected float64 losses.")
 
 
-def _check_train(train_mlp, X, y, hidden, kwargs, seed, kind="default_rng", hint=TRAIN_HINT):
-    rng, shown = _seeded(seed, kind)
-    rng_ref, _ = _seeded(seed, kind)
-    call = _train_call(X, y, hidden, kwargs, shown)
-    got = G.call(train_mlp, X, y, hidden, name="train_mlp", rng=rng, **kwargs)
-    with G.quiet():
-        expected = ref.train_mlp(X, y, hidden, rng=rng_ref, **kwargs)
-    d = np.shape(X)[1]
-    _check_result_structure(got, d, hidden, expected[0]["W2"].shape[1],
-                            kwargs.get("epochs", 20), call)
-    params, losses = got
-    try:
-        G.assert_matches(params, expected[0], call=f"{call}[0]", **TRAIN_TOL)
-    except G.GradingFailure as failure:
-        _fail(f"{failure}\nThe trained parameters differ from the reference's. {hint}")
-    try:
-        G.assert_matches(losses, expected[1], call=f"{call}[1]", **TRAIN_TOL)
-    except G.GradingFailure as failure:
-        _fail(f"{failure}\nThe trained parameters are right but the losses are not: losses[e] "
-              f"is the mean cross-entropy of the network on the WHOLE of X (not the last "
-              f"batch, not a sum) after the last step of epoch e.")
+def _check_trains(train_mlp, cases, hint=TRAIN_HINT):
+    """Compare train_mlp with the reference on every ``(X, y, hidden, kwargs, seed[, kind])``
+    case, seeded generators on both sides, in one round trip."""
+    seeded = [_seeded(*case[4:]) for case in cases]
+    calls = [((X, y, hidden), {"rng": rng, **kwargs})
+             for (X, y, hidden, kwargs, *_), (rng, _) in zip(cases, seeded)]
+    results = G.call_each(train_mlp, calls, name="train_mlp")
+    for (X, y, hidden, kwargs, *rng_args), (_, shown), got in zip(cases, seeded, results):
+        rng_ref, _ = _seeded(*rng_args)
+        call = _train_call(X, y, hidden, kwargs, shown)
+        with G.quiet():
+            expected = ref.train_mlp(X, y, hidden, rng=rng_ref, **kwargs)
+        d = np.shape(X)[1]
+        _check_result_structure(got, d, hidden, expected[0]["W2"].shape[1],
+                                kwargs.get("epochs", 20), call)
+        params, losses = got
+        try:
+            G.assert_matches(params, expected[0], call=f"{call}[0]", **TRAIN_TOL)
+        except G.GradingFailure as failure:
+            _fail(f"{failure}\nThe trained parameters differ from the reference's. {hint}")
+        try:
+            G.assert_matches(losses, expected[1], call=f"{call}[1]", **TRAIN_TOL)
+        except G.GradingFailure as failure:
+            _fail(f"{failure}\nThe trained parameters are right but the losses are not: "
+                  f"losses[e] is the mean cross-entropy of the network on the WHOLE of X (not "
+                  f"the last batch, not a sum) after the last step of epoch e.")
 
 
 def train_mlp_matches_reference(train_mlp):
@@ -291,12 +303,11 @@ def train_mlp_matches_reference(train_mlp):
     batch is smaller), n and more than n; several learning rates and epochs; the default
     arguments (lr 0.1, 20 epochs, batches of 32) and a Philox generator. The parameters and
     the per-epoch losses on the whole of X equal the reference's."""
-    for X, y, hidden, kwargs, seed in G.random_cases(1021, 16, _train_case):
-        _check_train(train_mlp, X, y, hidden, kwargs, seed)
+    cases = G.random_cases(1021, 16, _train_case)
     X, y = _classification_data(np.random.default_rng(1022), 70, 3, 3)
-    _check_train(train_mlp, X, y, 5, {}, 1023)                      # all defaults: 3 batches
-    _check_train(train_mlp, X[:20], y[:20], 4, {"lr": 0.2, "epochs": 4, "batch_size": 6}, 1024,
-                 kind="philox")
+    cases += [(X, y, 5, {}, 1023),                                  # all defaults: 3 batches
+              (X[:20], y[:20], 4, {"lr": 0.2, "epochs": 4, "batch_size": 6}, 1024, "philox")]
+    _check_trains(train_mlp, cases)
 
 
 def _clip_case(rng):
@@ -320,8 +331,7 @@ def train_mlp_clipping(train_mlp):
     (0.05 to 0.5), so that most steps are clipped: the gradient of every batch is clipped by
     its global norm before the step, exactly as the reference does. A max_norm far above every
     gradient norm changes nothing (the same run as max_norm=None)."""
-    for X, y, hidden, kwargs, seed in G.random_cases(1031, 12, _clip_case):
-        _check_train(train_mlp, X, y, hidden, kwargs, seed, hint=CLIP_HINT)
+    _check_trains(train_mlp, G.random_cases(1031, 12, _clip_case), hint=CLIP_HINT)
     X, y = _classification_data(np.random.default_rng(1032), 24, 3, 3)
     kwargs = {"lr": 0.1, "epochs": 3, "batch_size": 5}
     rng, shown = _seeded(1033)
@@ -369,14 +379,14 @@ def train_mlp_rng_and_inputs(train_mlp):
               f"both calls: {G.describe(one[0]['W1'])}")
     # Inputs of other kinds and sizes, against the reference.
     small = {"lr": 0.1, "epochs": 3, "batch_size": 5}
-    _check_train(train_mlp, X.tolist(), y.tolist(), 3, small, 1043)
     Xi = np.random.default_rng(1044).integers(-3, 4, size=(15, 2))
-    _check_train(train_mlp, Xi, np.arange(15) % 3, 3, small, 1045)
     gap = np.where(y == 1, 2, y)          # labels 0 and 2 only: k = 3 classes, W2 (h, 3)
-    _check_train(train_mlp, X, gap, 4, small, 1046)
-    _check_train(train_mlp, X, y + 1, 4, small, 1047)      # labels 1..3: k = 4, class 0 unseen
     X1, y1 = _classification_data(np.random.default_rng(1048), 12, 1, 2)
-    _check_train(train_mlp, X1, y1, 1, {"lr": 0.3, "epochs": 5, "batch_size": 5}, 1049)
+    _check_trains(train_mlp, [(X.tolist(), y.tolist(), 3, small, 1043),
+                              (Xi, np.arange(15) % 3, 3, small, 1045),
+                              (X, gap, 4, small, 1046),
+                              (X, y + 1, 4, small, 1047),   # labels 1..3: k = 4, class 0 unseen
+                              (X1, y1, 1, {"lr": 0.3, "epochs": 5, "batch_size": 5}, 1049)])
 
 
 CHECKS = {
