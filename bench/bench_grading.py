@@ -122,15 +122,8 @@ def section_overhead(aids: list[str], tmp: Path) -> tuple[list[float], dict[str,
     for aid in aids:
         a = course.get(aid)
         root = tmp / f"overhead_{aid}"
-        _prepare(root, [aid])
-        for kind in classroom.LEARNERS:
-            if kind != "complete":
-                shutil.rmtree(root / "submitted" / kind)
+        grader, task = _one_correct(root, aid, {})
         bare, _ = bare_execution(a, root)
-        grader = batch._grader(root)
-        task = batch.Task(aid, "complete")
-        batch.register_students(root, [task])
-        batch.grade_one(grader, root, task)  # warm the process once (imports, caches)
         outcome = batch.grade_one(grader, root, task)
         warm = outcome.seconds
         split = _breakdown(root)
@@ -191,19 +184,25 @@ def section_sizes(aid: str, sizes: list[int], tmp: Path) -> dict[int, float]:
     return out
 
 
+def _one_correct(root: Path, aid: str, overrides: dict):
+    """A course with one correct submission and a grading process that has graded it once."""
+    _prepare(root, [aid])
+    for kind in classroom.LEARNERS:
+        if kind != "complete":
+            shutil.rmtree(root / "submitted" / kind)
+    grader = batch._grader(root, overrides)
+    task = batch.Task(aid, "complete")
+    batch.register_students(root, [task])
+    batch.grade_one(grader, root, task)  # imports, caches, the runner template: once
+    return grader, task
+
+
 def section_figures(aid: str, tmp: Path) -> float:
     """Seconds a correct submission spends rasterising its plots (graded with and without)."""
     costs = {}
     for render in (False, True):
         root = tmp / f"figures_{render}"
-        _prepare(root, [aid])
-        for kind in classroom.LEARNERS:
-            if kind != "complete":
-                shutil.rmtree(root / "submitted" / kind)
-        grader = batch._grader(root, {"ResilientExecute__render_figures": render})
-        task = batch.Task(aid, "complete")
-        batch.register_students(root, [task])
-        batch.grade_one(grader, root, task)
+        grader, task = _one_correct(root, aid, {"ResilientExecute__render_figures": render})
         costs[render] = min(batch.grade_one(grader, root, task).seconds for _ in range(2))
     return costs[True] - costs[False]
 
@@ -215,14 +214,7 @@ def section_warm(aid: str, tmp: Path) -> dict[bool, float]:
     starts = {}
     for warm_runners in (False, True):
         root = tmp / f"warm_{warm_runners}"
-        _prepare(root, [aid])
-        for kind in classroom.LEARNERS:
-            if kind != "complete":
-                shutil.rmtree(root / "submitted" / kind)
-        grader = batch._grader(root, {"ResilientExecute__warm_runners": warm_runners})
-        task = batch.Task(aid, "complete")
-        batch.register_students(root, [task])
-        batch.grade_one(grader, root, task)  # the template starts here, once per process
+        grader, task = _one_correct(root, aid, {"ResilientExecute__warm_runners": warm_runners})
         seen = []
         for _ in range(3):
             batch.grade_one(grader, root, task)

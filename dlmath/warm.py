@@ -2,8 +2,8 @@
 
 A grading process starts one zygote per kind of runner it needs (sandboxed
 or not, plots rasterised or not) the first time it needs it, and keeps it
-until it exits; every kernel after that is forked from it by
-:mod:`dlmath.launch` instead of started cold.  The zygote lives in a *spool*
+until it exits; the kernel that asked starts cold while the zygote imports,
+and every kernel after it is forked from the zygote by :mod:`dlmath.launch`.  The zygote lives in a *spool*
 folder of its own (``/tmp/dlmath-warm-*``, root's, mode 0755) that holds its
 script, its control socket (mode 0600) and the socket folders of the
 runners it forks (:meth:`Zygote.run_folder`).
@@ -75,23 +75,38 @@ class Zygote:
         else:
             cmd, child_env = argv + [str(os.getpid())], env
         self.log = open(self.spool / "zygote.log", "wb")
+        self._line, self._ready, self.started = b"", False, time.monotonic()
         self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                         stderr=self.log, env=child_env, cwd="/")
-        self._wait_ready()
 
-    def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_SECONDS
-        line = b""
-        while time.monotonic() < deadline and not line.endswith(b"\n"):
-            ready, _, _ = select.select([self.process.stdout], [], [], 1.0)
-            if ready:
+    def ready(self, wait: float = 0.0) -> bool:
+        """Whether the zygote has finished its imports, waiting up to ``wait`` seconds.
+
+        Raises
+        ------
+        ZygoteError
+            If it ended or said something else than "ready" (it is stopped).
+        """
+        if self._ready:
+            return True
+        deadline = time.monotonic() + wait
+        while not self._line.endswith(b"\n"):
+            left = deadline - time.monotonic()
+            readable, _, _ = select.select([self.process.stdout], [], [], max(0.0, min(left, 1.0)))
+            if readable:
                 chunk = os.read(self.process.stdout.fileno(), 64)
                 if not chunk:
                     break
-                line += chunk
-        if line.strip() != b"ready":
+                self._line += chunk
+            elif left <= 0:
+                if time.monotonic() - self.started > START_SECONDS:
+                    break
+                return False
+        if self._line.strip() != b"ready":
             self.stop()
             raise ZygoteError(f"the warm-runner template did not start: {self.reason()}")
+        self._ready = True
+        return True
 
     def reason(self) -> str:
         """The end of the zygote's log (why it failed)."""
@@ -101,8 +116,8 @@ class Zygote:
             return "no log"
 
     def alive(self) -> bool:
-        """Whether the zygote still runs."""
-        return self.process.poll() is None and self.control.exists()
+        """Whether the zygote still runs (and, once ready, still listens)."""
+        return self.process.poll() is None and (not self._ready or self.control.exists())
 
     def run_folder(self) -> Path:
         """A new socket folder for one runner, inside the spool."""
@@ -140,29 +155,48 @@ _zygotes: dict[tuple, Zygote] = {}
 _failed: dict[tuple, str] = {}
 
 
-def zygote(sandboxed: bool, env: dict[str, str],
-           imports: tuple[str, ...] = DEFAULT_IMPORTS) -> Zygote | None:
-    """This process's zygote for these settings, started on first use.
+def zygote(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...] = DEFAULT_IMPORTS,
+           wait: float = 0.0) -> Zygote | None:
+    """This process's zygote for these settings, once it is ready.
 
-    Returns ``None`` (and remembers why, :func:`failure`) when it cannot
-    start; a zygote that died is replaced.
+    The first call starts it and, unless ``wait`` allows time for its
+    imports, returns ``None`` at once: that kernel starts cold while the
+    zygote imports (a command that grades one notebook never waits for it).
+    A zygote that died is replaced; one that cannot start is not tried again
+    (:func:`failure` says why).
+
+    Parameters
+    ----------
+    sandboxed : bool
+        Sandboxed runners or not.
+    env : dict
+        The runners' environment.
+    imports : tuple of str, optional
+        Modules imported before forking.
+    wait : float, optional
+        Seconds to wait for a starting zygote.
+
+    Returns
+    -------
+    Zygote or None
+        A zygote ready to fork, or ``None`` (start this kernel cold).
     """
     key = (os.getpid(), sandboxed, tuple(sorted(env.items())), tuple(imports))
     with _lock:
         if key in _failed:
             return None
         current = _zygotes.get(key)
-        if current is not None and current.alive():
-            return current
-        if current is not None:
-            current.stop()
+        if current is not None and not current.alive() and current._ready:
+            current.stop()  # it died after starting: start another
+            current = None
         try:
-            _zygotes[key] = Zygote(sandboxed, env, tuple(imports))
+            if current is None:
+                current = _zygotes[key] = Zygote(sandboxed, env, tuple(imports))
+            return current if current.ready(wait) else None
         except (ZygoteError, OSError) as exc:
             _failed[key] = str(exc)
             _zygotes.pop(key, None)
             return None
-        return _zygotes[key]
 
 
 def failure() -> str:

@@ -96,6 +96,14 @@ def _processes_of(uid: int) -> list[int]:
 
 
 @pytest.fixture
+def template(kernel_env):
+    """This process's sandboxed runner template."""
+    found = warm.zygote(True, launch.runner_env(True, False), wait=warm.START_SECONDS)
+    assert found is not None, warm.failure()
+    return found
+
+
+@pytest.fixture
 def submission(tmp_path):
     folder = tmp_path / "submission"
     folder.mkdir()
@@ -105,6 +113,16 @@ def submission(tmp_path):
 
 PROBE_STATE = """
 import json, os, random, numpy
+def sockets():
+    found = set()
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink("/proc/self/fd/" + fd)
+        except OSError:
+            continue
+        if target.startswith("socket:"):
+            found.add(target)
+    return sorted(found)
 status = dict(line.split(":\\t", 1) for line in open("/proc/self/status").read().splitlines()
               if ":\\t" in line)
 print(json.dumps({
@@ -115,14 +133,30 @@ print(json.dumps({
     "no_new_privs": status.get("NoNewPrivs", "").strip(),
     "pids": sorted(int(p) for p in os.listdir("/proc") if p.isdigit()),
     "tmp": sorted(os.listdir("/tmp")), "shm": sorted(os.listdir("/dev/shm")),
+    "sockets": sockets(),
 }))
 """
 
 
+def _template_sockets(template: warm.Zygote) -> set[str]:
+    """``socket:[inode]`` of the template's control socket and its open connections."""
+    script = str(template.spool / "zygote.py")
+    found = set()
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if script not in open(f"/proc/{pid}/cmdline").read() or os.stat(f"/proc/{pid}").st_uid:
+                continue
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if target.startswith("socket:"):
+                    found.add(target)
+        except OSError:
+            pass
+    return found
+
+
 @needs_sandbox
-def test_each_warm_runner_is_a_fresh_sandboxed_process(kernel_env, submission):
-    template = warm.zygote(True, launch.runner_env(True, False))
-    assert template is not None, warm.failure()
+def test_each_warm_runner_is_a_fresh_sandboxed_process(template, submission):
     first = Runner(template, submission)
     try:
         one = first.probe(PROBE_STATE)
@@ -149,13 +183,13 @@ def test_each_warm_runner_is_a_fresh_sandboxed_process(kernel_env, submission):
     assert two["tmp"] == [template.spool.name], "a runner's /tmp reached the next"
     assert two["shm"] == [], "a runner's /dev/shm reached the next"
     assert "notes.txt" not in two["files"]
+    inherited = set(two["sockets"]) & _template_sockets(template)
+    assert not inherited, f"the runner holds the template's sockets {inherited}"
     assert not _processes_of(one["uid"]), "a process of the first runner outlived it"
 
 
 @needs_sandbox
-def test_a_warm_runner_sees_only_its_own_folder(kernel_env, submission):
-    template = warm.zygote(True, launch.runner_env(True, False))
-    assert template is not None, warm.failure()
+def test_a_warm_runner_sees_only_its_own_folder(template, submission):
     other = template.run_folder()
     (other / "kernel.json").write_text("{}")
     item = Runner(template, submission)
@@ -182,9 +216,39 @@ print(json.dumps({{"spool": sorted(os.listdir(spool)), "course": any(os.path.exi
 
 
 @needs_sandbox
-def test_killing_the_launcher_ends_the_runner_and_everything_it_started(kernel_env, submission):
-    template = warm.zygote(True, launch.runner_env(True, False))
-    assert template is not None, warm.failure()
+def test_a_warm_runner_keeps_its_limits(template, submission):
+    item = Runner(template, submission)
+    try:
+        seen = item.probe("""
+import json, os, resource
+out = {}
+try:
+    open("big", "wb").write(b"x" * (80 << 20))
+    out["file"] = "written"
+except OSError as e:
+    out["file"] = e.errno
+try:
+    for i in range(50):
+        open(f"part{i}", "wb").write(b"x" * (4 << 20))
+    out["disk"] = "filled"
+except OSError as e:
+    out["disk"] = e.errno
+out["limits"] = {name: resource.getrlimit(getattr(resource, name))[0]
+                 for name in ("RLIMIT_AS", "RLIMIT_CPU", "RLIMIT_NPROC", "RLIMIT_CORE")}
+print(json.dumps(out))
+""")
+    finally:
+        item.stop()
+    import errno
+
+    limits = isolation.Limits()
+    assert seen["file"] == errno.EFBIG and seen["disk"] == errno.ENOSPC, seen
+    assert seen["limits"] == {"RLIMIT_AS": limits.memory_mb << 20, "RLIMIT_CPU": limits.cpu_seconds,
+                              "RLIMIT_NPROC": limits.processes, "RLIMIT_CORE": 0}, seen
+
+
+@needs_sandbox
+def test_killing_the_launcher_ends_the_runner_and_everything_it_started(template, submission):
     item = Runner(template, submission)
     uid = item.probe("import json, os, subprocess\n"
                      "subprocess.Popen(['sleep', '300'])\n"
@@ -202,9 +266,7 @@ def test_killing_the_launcher_ends_the_runner_and_everything_it_started(kernel_e
 
 
 @needs_sandbox
-def test_the_launcher_ends_with_the_runners_exit_code(kernel_env, submission):
-    template = warm.zygote(True, launch.runner_env(True, False))
-    assert template is not None, warm.failure()
+def test_the_launcher_ends_with_the_runners_exit_code(template, submission):
     item = Runner(template, submission)
     try:
         item.kc.execute("import os; os._exit(7)")
@@ -227,7 +289,7 @@ def test_without_a_template_the_launcher_starts_cold(kernel_env, submission, tmp
 
 
 def test_an_unsandboxed_template_hides_the_course_like_a_cold_runner(kernel_env, submission):
-    template = warm.zygote(False, launch.runner_env(False, False))
+    template = warm.zygote(False, launch.runner_env(False, False), wait=warm.START_SECONDS)
     assert template is not None, warm.failure()
     item = Runner(template, submission)
     try:
@@ -238,6 +300,12 @@ def test_an_unsandboxed_template_hides_the_course_like_a_cold_runner(kernel_env,
     finally:
         item.stop()
     assert seen == {"hidden": True, "cwd": str(submission)}
+
+
+def test_the_first_kernel_does_not_wait_for_the_template(kernel_env):
+    env = dict(launch.runner_env(False, False), DLMATH_TEST_KEY="first")
+    assert warm.zygote(False, env) is None, "a starting template must not be waited for"
+    assert warm.zygote(False, env, wait=warm.START_SECONDS) is not None, warm.failure()
 
 
 def test_staging_copies_regular_files_within_the_budget(tmp_path):
