@@ -203,11 +203,11 @@ async def wait_until_ready(kc, km, timeout: float) -> None:
                     reply = msg
         except (queue.Empty, asyncio.TimeoutError):
             pass
-        if reply is not None:
-            until = time.monotonic() + 0.5
+        if reply is not None:  # IOPub may still be connecting: ask again soon rather than wait
+            until = time.monotonic() + 0.1
             while time.monotonic() < until:
                 try:
-                    msg = await ensure_async(kc.get_iopub_msg(timeout=0.05))
+                    msg = await ensure_async(kc.get_iopub_msg(timeout=0.02))
                 except (queue.Empty, asyncio.TimeoutError):
                     continue
                 if msg.get("parent_header", {}).get("msg_id") == msg_id:
@@ -283,6 +283,12 @@ class ResilientExecute(Execute):
     def create_kernel_manager(self):
         """A kernel manager whose kernel talks over Unix sockets in a folder of its own."""
         km = super().create_kernel_manager()
+        try:  # the kernel binds its sockets after the client connects: retry every 10 ms, not 100
+            import zmq
+
+            km.context.setsockopt(zmq.RECONNECT_IVL, 10)
+        except Exception:
+            pass
         template = self.zygote()
         if template is not None:
             folder = str(template.run_folder())

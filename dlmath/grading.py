@@ -48,6 +48,7 @@ __all__ = [
     "call",
     "assert_matches",
     "check_cases",
+    "call_each_rng_untouched",
     "call_each",
     "random_cases",
     "expect_value_error",
@@ -792,10 +793,58 @@ def global_rng_untouched(call: str, hint: str = "") -> Iterator[None]:
     same = (before[0] == after[0] and np.array_equal(before[1], after[1])
             and tuple(before[2:]) == tuple(after[2:]))
     if not same or remote_changed:
-        raise GradingFailure(
-            f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
-            f"np.random.permutation, ...). Take every random number from the Generator `rng` "
-            f"you are given.{(' ' + hint) if hint else ''}")
+        raise _global_rng_moved(call, hint)
+
+
+def _global_rng_moved(call: Any, hint: str) -> GradingFailure:
+    return GradingFailure(
+        f"{call} changed NumPy's global random state (np.random.seed, np.random.uniform, "
+        f"np.random.permutation, ...). Take every random number from the Generator `rng` "
+        f"you are given.{(' ' + hint) if hint else ''}")
+
+
+def call_each_rng_untouched(func: Callable[..., Any], cases: Iterable[Any], shown: Sequence[Any],
+                            *, hint: str = "", name: str | None = None,
+                            forbidden: Iterable[str] = ()) -> Iterator[Any]:
+    """:func:`call_each`, each call inside its own :func:`global_rng_untouched`.
+
+    One round trip for a learner function in the runner, which reports for
+    every call whether numpy's global random state moved; the failure names
+    the case that moved it, as the loop of single blocks would.
+
+    Parameters
+    ----------
+    func : callable
+        The learner's function.
+    cases : iterable
+        Argument tuples or ``(args, kwargs)`` pairs.
+    shown : sequence
+        For each case, the call as the message shows it.
+    hint : str, optional
+        An extra sentence for the message.
+    """
+    name = name or getattr(func, "__name__", "function")
+    cases = [_as_args(case) for case in cases]
+    shown = list(shown)
+    if not is_remote(func):
+        for (args, kwargs), text in zip(cases, shown):
+            with global_rng_untouched(text, hint):
+                result = call(func, *args, name=name, forbidden=forbidden, **kwargs)
+            yield result
+        return
+    saved = np.random.get_state()
+    token = _WATCH_RNG.set([])
+    try:
+        settlers = remote_calls(func, cases, name=name, forbidden=forbidden)
+        moved = list(_WATCH_RNG.get())
+    finally:
+        _WATCH_RNG.reset(token)
+        np.random.set_state(saved)
+    for settle, changed, text in zip(settlers, moved, shown):
+        result = settle()
+        if changed:
+            raise _global_rng_moved(text, hint)
+        yield result
 
 def z_for(false_fail: float) -> float:
     """Two-sided normal quantile: ``P(|Z| > z) = false_fail``.

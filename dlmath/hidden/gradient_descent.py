@@ -417,24 +417,35 @@ def _sgd_case(rng):
 
 
 def _check_sgd(minibatch_sgd, X, y, kwargs, seed, kind="default_rng", rtol=1e-7):
-    rng, shown = _seeded(seed, kind)
-    rng_ref, _ = _seeded(seed, kind)
-    call = G.describe_call("minibatch_sgd", _short((X, y)), {**kwargs, "rng": shown})
-    with G.global_rng_untouched(call, "Shuffle with rng.permutation(n)."):
-        got = G.call(minibatch_sgd, X, y, name="minibatch_sgd", rng=rng, **kwargs)
-    with G.quiet():
-        expected = ref.minibatch_sgd(X, y, rng=rng_ref, **kwargs)
-    G.assert_matches(got, expected, call=call, rtol=rtol, atol=1e-10)
+    _check_sgds(minibatch_sgd, [(X, y, kwargs, seed, kind)], rtol=rtol)
+
+
+def _check_sgds(minibatch_sgd, problems, rtol=1e-7):
+    """Each (X, y, kwargs, seed, kind) with seeded generators on both sides, in one round trip;
+    numpy's global random state untouched by every call."""
+    cases, shown, expected = [], [], []
+    for X, y, kwargs, seed, kind in problems:
+        rng, text = _seeded(seed, kind)
+        rng_ref, _ = _seeded(seed, kind)
+        cases.append(((X, y), {**kwargs, "rng": rng}))
+        shown.append(G.describe_call("minibatch_sgd", _short((X, y)), {**kwargs, "rng": text}))
+        with G.quiet():
+            expected.append(ref.minibatch_sgd(X, y, rng=rng_ref, **kwargs))
+    results = G.call_each_rng_untouched(minibatch_sgd, cases, shown, name="minibatch_sgd",
+                                        hint="Shuffle with rng.permutation(n).")
+    for call, want, got in zip(shown, expected, results):
+        G.assert_matches(got, want, call=call, rtol=rtol, atol=1e-10)
 
 
 def minibatch_sgd_values(minibatch_sgd):
     """30 random problems with seeded generators on both sides: batch sizes that divide n,
     that do not (the last batch is smaller), batch_size 1, n, larger than n and the default,
     various learning rates, epochs and seeds. Each epoch must draw rng.permutation(n) once."""
-    for X, y, kwargs, seed in G.random_cases(309, 30, _sgd_case):
-        _check_sgd(minibatch_sgd, X, y, kwargs, seed)
+    problems = [(X, y, kwargs, seed, "default_rng")
+                for X, y, kwargs, seed in G.random_cases(309, 30, _sgd_case)]
     X, y = _regression_data(np.random.default_rng(310))
-    _check_sgd(minibatch_sgd, X, y, {"lr": 0.01, "epochs": 4, "batch_size": 5}, 11, kind="philox")
+    problems.append((X, y, {"lr": 0.01, "epochs": 4, "batch_size": 5}, 11, "philox"))
+    _check_sgds(minibatch_sgd, problems)
 
 
 def minibatch_sgd_rng(minibatch_sgd):
