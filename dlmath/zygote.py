@@ -127,19 +127,43 @@ def _runner_mounts(request):
     home = request["home"]
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    stage = "/.dlmath-own"
-    os.mkdir(stage, 0o700)
-    _mount(folder, stage, None, MS_BIND | MS_REC)
-    hide = ["/tmp"] + [p for p in [request["spool"]] if not p.startswith("/tmp/")]
+    spool = request["spool"]
+    hide = ["/tmp"] + ([spool] if not spool.startswith("/tmp/") else [])
+    # What must stay visible under the hidden folders: this runner's own folder, and the
+    # sandbox's read-only mounts there (a virtual environment under /tmp, say).
+    keep = [(folder, MS_BIND | MS_REC)]
+    for point in _mount_points():
+        inside = any(point.startswith(h + "/") for h in hide)
+        if inside and point != spool and not point.startswith(spool + "/"):
+            keep.append((point, MS_MOVE))
+    keep = [(p, how) for p, how in keep if not any(p.startswith(q + "/") for q, _ in keep)]
+    staged = []
+    for i, (path, how) in enumerate(keep):
+        stage = f"/.dlmath-keep-{i}"
+        os.mkdir(stage, 0o700)
+        _mount(path, stage, None, how)
+        staged.append((stage, path))
     for path in hide:
         _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
     _mount("tmpfs", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=64m")
-    os.makedirs(folder, exist_ok=True)
-    _mount(stage, folder, None, MS_MOVE)
-    os.rmdir(stage)
+    for stage, path in staged:
+        os.makedirs(path, exist_ok=True)
+        _mount(stage, path, None, MS_MOVE)
+        os.rmdir(stage)
     uid = request["uid"]
     _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV,
            f"mode=0700,uid={uid},gid={uid},size={request['home_mb']}m")
+
+
+def _mount_points():
+    """Mount points of this mount namespace (``/proc/self/mountinfo``)."""
+    points = []
+    with open("/proc/self/mountinfo") as handle:
+        for line in handle:
+            fields = line.split()
+            if len(fields) > 4:
+                points.append(fields[4].encode().decode("unicode_escape"))
+    return points
 
 
 def _become_runner(request):
