@@ -85,7 +85,7 @@ def _limits():
                             home_mb=get("home_mb", d.home_mb))
 
 
-def _font_cache(target: Path) -> None:
+def copy_font_cache(target: Path) -> None:
     """Give the runner matplotlib's font list, so it does not rebuild it per kernel."""
     try:
         import matplotlib
@@ -150,7 +150,7 @@ def prepare(connection_file: Path, uid: int, sandboxed: bool,
     mpl = folder / "mpl"
     mpl.mkdir(exist_ok=True)
     if font_cache:
-        _font_cache(mpl)
+        copy_font_cache(mpl)
     if sandboxed:
         for path in [folder, mpl, *mpl.iterdir(), conn, boot]:
             os.chown(path, uid, uid)
@@ -239,8 +239,7 @@ def warm_start(settings: dict, connection_file: Path) -> int:
     uid = int(os.environ.get(ENV["uid"]) or settings["uid_base"] + os.getpid() % 100_000)
     folder, conn, boot = prepare(connection_file, uid, sandboxed, font_cache=False)
     request = {"folder": str(folder), "spool": str(folder.parent), "uid": uid,
-               "sandboxed": sandboxed, "limits": limits, "home_mb": limits["home_mb"],
-               "env": {}, "kernel_args": kernel_args(conn, boot)}
+               "sandboxed": sandboxed, "limits": limits, "kernel_args": kernel_args(conn, boot)}
     if sandboxed:
         staged = folder / "submission"
         stage_submission(Path.cwd(), staged, limits["home_mb"] * 1024 * 1024, uid)

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from dlmath import isolation
+from dlmath import isolation, launch
 
 #: What notebooks import, imported once by the zygote.
 DEFAULT_IMPORTS = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "scipy.stats",
@@ -65,7 +65,7 @@ class Zygote:
         shutil.copy2(Path(__file__).with_name("zygote.py"), script)
         font_cache = self.spool / "mpl"
         font_cache.mkdir()
-        _copy_font_cache(font_cache)
+        launch.copy_font_cache(font_cache)
         config = f"{isolation.HOME}/.matplotlib" if sandboxed else str(font_cache)
         env = dict(env, DLMATH_FONT_CACHE=str(font_cache), MPLCONFIGDIR=config)
         argv = [sys.executable, "-P", str(script), str(self.control), ",".join(imports)]
@@ -137,17 +137,6 @@ class Zygote:
             self.process.stdout.close()
         self.log.close()
         shutil.rmtree(self.spool, ignore_errors=True)
-
-
-def _copy_font_cache(target: Path) -> None:
-    """matplotlib's font list, so the zygote does not rebuild it."""
-    try:
-        import matplotlib
-
-        for item in Path(matplotlib.get_cachedir()).glob("fontlist-*.json"):
-            shutil.copy2(item, target / item.name)
-    except Exception:
-        pass
 
 
 _lock = threading.Lock()

@@ -152,7 +152,7 @@ def _runner_mounts(request):
         os.rmdir(stage)
     uid = request["uid"]
     _mount("tmpfs", home, "tmpfs", MS_NOSUID | MS_NODEV,
-           f"mode=0700,uid={uid},gid={uid},size={request['home_mb']}m")
+           f"mode=0700,uid={uid},gid={uid},size={request['limits']['home_mb']}m")
 
 
 def _mount_points():
@@ -192,8 +192,6 @@ def _become_runner(request):
     _copy_submission(request["submission"], home)
     if os.environ.get("MPLCONFIGDIR"):
         os.makedirs(os.environ["MPLCONFIGDIR"], exist_ok=True)
-    for key, value in request["env"].items():
-        os.environ[key] = value
     _reseed()
     devnull = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
@@ -215,7 +213,8 @@ def _become_runner(request):
 
 
 def _copy_submission(source, home):
-    """The submission's files into the private home (what does not fit is left out)."""
+    """The staged submission (regular files only) into the private home; what does not fit
+    is left out."""
     import shutil
 
     if not source or not os.path.isdir(source):
@@ -223,10 +222,8 @@ def _copy_submission(source, home):
     for name in os.listdir(source):
         src, dst = os.path.join(source, name), os.path.join(home, name)
         try:
-            if os.path.islink(src):
-                os.symlink(os.readlink(src), dst)
-            elif os.path.isdir(src):
-                shutil.copytree(src, dst, symlinks=True)
+            if os.path.isdir(src):
+                shutil.copytree(src, dst)
             else:
                 shutil.copy2(src, dst)
         except OSError:
