@@ -45,6 +45,10 @@ from dlmath import course, submissions
 
 #: Seconds a worker waits for the gradebook's write lock before giving up.
 BUSY_TIMEOUT = 300
+#: Seconds a batch's first kernel waits for its worker's warm-runner template
+#: (``ResilientExecute.warm_wait``): the template serves every later
+#: submission, and a cold kernel started beside it only doubles the imports.
+WARM_WAIT = 60.0
 #: How often a submission whose grading failed outright (e.g. a kernel that
 #: did not start) is graded again before it is reported as failed.
 RETRIES = 1
@@ -106,6 +110,7 @@ def cluster_overrides(root: Path, scheduler: str, overrides: dict | None = None)
     settings = {k: v for k, v in dict(config.get("ResilientExecute", {})).items()
                 if k != "kernel_name"}
     settings.setdefault("timeout", config.get("Execute", {}).get("timeout", 60))
+    settings.setdefault("warm_wait", WARM_WAIT)
     out = dict(overrides or {})
     out.update(Autograde__autograde_preprocessors=steps, RemoteExecute__scheduler=scheduler,
                RemoteExecute__settings=settings)
@@ -321,6 +326,24 @@ def _last_error(log: str) -> str:
     return lines[-1].strip()[:300]
 
 
+def _prestart(grader) -> None:
+    """Have the warm-runner template import while the first submission is read (never fatal).
+
+    Only where this process runs the learners' kernels itself: when the
+    execution step is :class:`dlmath.cluster.RemoteExecute`, the cluster's
+    workers start their own templates (:func:`dlmath.cluster.warm_up`).
+    """
+    steps = [str(step) for step in grader.config.Autograde.get("autograde_preprocessors", [])]
+    if not any(step.endswith("ResilientExecute") for step in steps):
+        return
+    try:
+        from dlmath import execution
+
+        execution.prestart(grader.config)
+    except Exception:  # noqa: BLE001 -- the first kernel then starts cold
+        pass
+
+
 def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) -> None:
     warnings.filterwarnings("ignore")
     import logging
@@ -328,6 +351,7 @@ def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     root_path = Path(root)
     grader = _grader(root_path, overrides)
+    _prestart(grader)
     while True:
         task = tasks.get()
         if task is None:
@@ -381,6 +405,7 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
     root = Path(root).resolve()
     if not tasks:
         return []
+    overrides = {"ResilientExecute__warm_wait": WARM_WAIT, **(overrides or {})}
     cores = os.cpu_count() or 1
     jobs = max(1, min(jobs or cores, len(tasks)))
     register_students(root, tasks)

@@ -15,6 +15,10 @@ Everything else stays on the instructor's side:
   files handed in beside it; it brings back the executed notebook, with its
   outputs and events.  Workers need no shared file system and no database.
 
+Start workers with ``dask worker --preload dlmath.cluster`` (:func:`dask_setup`)
+so that each starts its warm-runner template at once; without it, a worker
+starts it when the first grader connects (:func:`warm_up`).
+
 A worker that dies mid-task loses nothing: Dask runs the task again
 elsewhere (``retries``), and since only the instructor's side records a
 submission, and only once its task has returned, nothing is recorded twice.
@@ -42,13 +46,22 @@ _clients: dict[str, object] = {}
 _lock = threading.Lock()
 
 
-def client(address: str):
-    """One Dask client per process and scheduler address."""
+def client(address: str, settings: dict | None = None):
+    """One Dask client per process and scheduler address.
+
+    A new client asks every worker to start its warm-runner template
+    (:func:`warm_up`) with the executor's ``settings``.
+    """
     from distributed import Client
 
     with _lock:
         if address not in _clients:
             _clients[address] = Client(address, timeout="30s", set_as_default=False)
+            if settings is not None:
+                try:
+                    _clients[address].run(warm_up, settings)
+                except Exception:  # noqa: BLE001 -- tasks start templates themselves
+                    pass
         return _clients[address]
 
 
@@ -64,6 +77,67 @@ def _files(folder: Path, notebook: str) -> dict[str, str]:
             break
         out[str(path.relative_to(folder))] = base64.b64encode(data).decode("ascii")
     return out
+
+
+def _config(settings: dict):
+    """The executor's configuration on a worker, from the settings a task carries."""
+    from traitlets.config import Config
+
+    config = Config()
+    config.ResilientExecute.kernel_name = "dlmath-grader"
+    for key, value in settings.items():
+        setattr(config.ResilientExecute, key, value)
+    return config
+
+
+def _kernel_path() -> None:
+    """Put the runner's kernel spec on ``JUPYTER_PATH`` of this worker."""
+    from dlmath import course
+
+    kernels = str(course.ROOT / "dlmath" / "jupyter")
+    if kernels not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            p for p in (kernels, os.environ.get("JUPYTER_PATH", "")) if p)
+
+
+def warm_up(settings: dict) -> None:
+    """Run on every worker when a grader connects: start its warm-runner template.
+
+    Returns at once; a thread of the worker imports the executor and starts
+    the template (:func:`dlmath.execution.prestart`), so that the worker's
+    first task finds it importing or ready.
+    """
+    def start() -> None:
+        try:
+            from dlmath import execution
+
+            _kernel_path()
+            execution.prestart(_config(settings))
+        except Exception:  # noqa: BLE001 -- the first task then starts it
+            pass
+
+    threading.Thread(target=start, name="dlmath-warm-up", daemon=True).start()
+
+
+def _course_settings() -> dict:
+    """The executor's settings in this worker's copy of the course (``nbgrader_config.py``)."""
+    from dlmath import course, nbgrader_api
+
+    config = nbgrader_api.load_config(course.ROOT)
+    return {k: v for k, v in dict(config.get("ResilientExecute", {})).items() if k != "kernel_name"}
+
+
+def dask_setup(worker=None) -> None:
+    """Dask's preload hook (``dask worker --preload dlmath.cluster``): warm up at worker start.
+
+    The worker starts its warm-runner template with the course's own
+    settings as soon as it starts, before any grader connects, so that even
+    its first task forks a warm runner.
+    """
+    try:
+        warm_up(_course_settings())
+    except Exception:  # noqa: BLE001 -- a worker must start even if this fails
+        pass
 
 
 def execute(payload: dict) -> dict:
@@ -82,16 +156,10 @@ def execute(payload: dict) -> dict:
         ``notebook``: the executed notebook as JSON text; ``worker``: which
         process ran it.
     """
-    from traitlets.config import Config
-
-    from dlmath import course
+    import time as _t; _t0=_t.perf_counter()
     from dlmath.execution import ResilientExecute
 
-    kernels = str(course.ROOT / "dlmath" / "jupyter")  # the runner's kernel spec
-    if kernels not in os.environ.get("JUPYTER_PATH", "").split(os.pathsep):
-        os.environ["JUPYTER_PATH"] = os.pathsep.join(
-            p for p in (kernels, os.environ.get("JUPYTER_PATH", "")) if p)
-
+    _kernel_path()
     folder = Path(tempfile.mkdtemp(prefix="dlmath-task-"))
     try:
         for rel, data in payload.get("files", {}).items():
@@ -101,12 +169,9 @@ def execute(payload: dict) -> dict:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(base64.b64decode(data))
         nb = nbformat.reads(payload["notebook"], as_version=4)
-        config = Config()
-        config.ResilientExecute.kernel_name = "dlmath-grader"
-        for key, value in payload.get("settings", {}).items():
-            setattr(config.ResilientExecute, key, value)
-        executor = ResilientExecute(config=config)
+        executor = ResilientExecute(config=_config(payload.get("settings", {})))
         nb, _ = executor.preprocess(nb, {"metadata": {"path": str(folder)}})
+        import sys; print("TASK", os.getpid(), round(_t.perf_counter()-_t0,2), round(_t.time(),2), file=sys.stderr, flush=True)
         return {"notebook": nbformat.writes(nb), "worker": f"{os.uname().nodename}:{os.getpid()}"}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -128,8 +193,11 @@ class RemoteExecute(NbGraderPreprocessor):
         name = resources.get("unique_key", "notebook") + ".ipynb"
         payload = {"notebook": nbformat.writes(nb), "files": _files(folder, name),
                    "settings": dict(self.settings), "name": name}
-        future = client(self.scheduler).submit(execute, payload, pure=False, retries=self.retries)
+        future = client(self.scheduler, dict(self.settings)).submit(
+            execute, payload, pure=False, retries=self.retries)
+        import time as _t, sys; _t0=_t.perf_counter()
         result = future.result(timeout=self.timeout)
+        print("WAIT", os.getpid(), round(_t.perf_counter()-_t0,2), round(_t.time(),2), file=sys.stderr, flush=True)
         executed = nbformat.reads(result["notebook"], as_version=4)
         executed.metadata.setdefault("dlmath", {})["worker"] = result.get("worker")
         return executed, resources

@@ -256,6 +256,13 @@ class ResilientExecute(Execute):
                    "runner is still a new process with its own user, namespaces and home."
     ).tag(config=True)
 
+    warm_wait = Float(
+        0.0, help="Seconds a kernel waits for a warm-runner template that is still importing "
+                  "before it starts cold instead. 0 (one notebook: never wait); grading "
+                  "batches wait, since the template serves every later submission and a cold "
+                  "kernel beside it only doubles the imports."
+    ).tag(config=True)
+
     memory_mb = Integer(3072, help="Address space of the learner's kernel, MiB (0: none).").tag(config=True)
     cpu_seconds = Integer(600, help="CPU seconds of the learner's kernel (0: none).").tag(config=True)
     processes = Integer(64, help="Processes and threads of the learner's kernel user.").tag(config=True)
@@ -356,7 +363,14 @@ class ResilientExecute(Execute):
         if not self.warm_runners:
             return None
         sandboxed = self.isolation_status()["sandboxed"]
-        return warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures))
+        return warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures),
+                           wait=self.warm_wait)
+
+    def zygote_now(self) -> None:
+        """Start the template for these settings if it is not running (never waits)."""
+        if self.warm_runners:
+            sandboxed = self.isolation_status()["sandboxed"]
+            warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures), wait=0.0)
 
     def _remove_run_dirs(self) -> None:
         for folder in getattr(self, "_run_dirs", []):
@@ -513,3 +527,19 @@ class ResilientExecute(Execute):
                     text=f"\n[output cut by the grader after {self.max_output_bytes} bytes]\n"))
             return None
         return super().output(outs, _shorten(msg), display_id, cell_index)
+
+
+def prestart(config=None) -> None:
+    """Start this process's warm-runner template now, without waiting for it.
+
+    A grading worker calls this before its first submission, so that the
+    template imports numpy, sympy and matplotlib while the worker sets up
+    nbgrader and reads the submission; the first kernel then waits the rest
+    (:attr:`ResilientExecute.warm_wait`) instead of starting cold.
+
+    Parameters
+    ----------
+    config : traitlets.config.Config, optional
+        The course's configuration (sandbox, plots, warm runners on or off).
+    """
+    ResilientExecute(config=config).zygote_now()

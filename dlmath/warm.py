@@ -8,6 +8,12 @@ folder of its own (``/tmp/dlmath-warm-*``, root's, mode 0755) that holds its
 script, its control socket (mode 0600) and the socket folders of the
 runners it forks (:meth:`Zygote.run_folder`).
 
+The zygote is started from a thread of its own that lives as long as the
+grading process (:func:`_popen`): bubblewrap's ``--die-with-parent`` and the
+zygote's own ``PR_SET_PDEATHSIG`` fire when the *thread* that started them
+ends (prctl(2)), and a Dask worker runs each task on a pool thread that may
+end long before the worker does.
+
 Where the zygote cannot start or dies, :func:`zygote` returns ``None`` or a
 fresh one, and the launcher starts runners cold: warm runners change how fast
 a kernel starts, never what it can do or how it is graded.
@@ -16,6 +22,7 @@ a kernel starts, never what it can do or how it is graded.
 from __future__ import annotations
 
 import atexit
+import concurrent.futures
 import os
 import select
 import shutil
@@ -76,8 +83,8 @@ class Zygote:
             cmd, child_env = argv + [str(os.getpid())], env
         self.log = open(self.spool / "zygote.log", "wb")
         self._line, self._ready, self.started = b"", False, time.monotonic()
-        self.process = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=self.log, env=child_env, cwd="/")
+        self.process = _popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=self.log, env=child_env, cwd="/")
 
     def ready(self, wait: float = 0.0) -> bool:
         """Whether the zygote has finished its imports, waiting up to ``wait`` seconds.
@@ -137,6 +144,25 @@ class Zygote:
             self.process.stdout.close()
         self.log.close()
         shutil.rmtree(self.spool, ignore_errors=True)
+
+
+_spawner: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
+_spawner_lock = threading.Lock()
+
+
+def _popen(cmd: list[str], **kwargs) -> subprocess.Popen:
+    """``subprocess.Popen(cmd, **kwargs)``, called from this process's long-lived spawner thread.
+
+    A child that asked to die with its parent (``PR_SET_PDEATHSIG``, and so
+    bubblewrap's ``--die-with-parent``) dies when the thread that forked it
+    ends; the spawner thread ends only with the process.
+    """
+    with _spawner_lock:
+        pool = _spawner.get(os.getpid())
+        if pool is None:
+            pool = _spawner[os.getpid()] = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="dlmath-zygote-spawner")
+    return pool.submit(subprocess.Popen, cmd, **kwargs).result()
 
 
 _lock = threading.Lock()

@@ -61,7 +61,7 @@ class DaskCluster:
         return subprocess.Popen(
             [str(dask), "worker", self.address, "--nthreads", "1", "--nworkers", "1",
              "--no-nanny", "--name", f"w{i}", "--no-dashboard", "--host", "127.0.0.1",
-             "--death-timeout", "60"],
+             "--death-timeout", "60", "--preload", "dlmath.cluster"],
             stdout=self.log, stderr=self.log, start_new_session=True)
 
     def wait_for_workers(self, n: int, seconds: float = 90) -> None:

@@ -37,6 +37,17 @@ def test_batch_scores_equal_sequential_nbgrader(two_courses):
     assert all(o.ok for o in outcomes), [o.reasons for o in outcomes if not o.ok]
 
 
+def test_every_kernel_of_a_batch_is_forked_warm(two_courses):
+    """Each worker starts its runner template before its first submission and waits for it."""
+    import nbformat
+
+    _, fast, _ = two_courses
+    warm = {path.parent.parent.name: nbformat.read(str(path), as_version=4)
+            .metadata["dlmath"]["isolation"].get("warm")
+            for path in (fast / "autograded").glob("*/*/*.ipynb")}
+    assert warm and all(warm.values()), f"started cold: {sorted(k for k, v in warm.items() if not v)}"
+
+
 def test_parallel_workers_keep_the_gradebook_whole(tmp_path):
     # 4 workers on 2 cores: every submission's writes contend for the lock.
     classroom.prepare(tmp_path, ASSIGNMENTS)

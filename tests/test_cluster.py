@@ -54,9 +54,14 @@ def test_cluster_scores_equal_local_grading(local_class, dask_cluster, tmp_path)
     assert batch.cell_scores(root) == local_scores
     import nbformat
 
-    ran_on = {nbformat.read(str(p), as_version=4).metadata["dlmath"].get("worker")
-              for p in (root / "autograded").glob("*/*/*.ipynb")}
+    metas = [nbformat.read(str(p), as_version=4).metadata["dlmath"]
+             for p in (root / "autograded").glob("*/*/*.ipynb")]
+    ran_on = {meta.get("worker") for meta in metas}
     assert ran_on and None not in ran_on, ran_on  # every notebook ran on a Dask worker
+    # Workers start with --preload dlmath.cluster: their templates are ready before any task,
+    # and survive the pool threads that run tasks, so no kernel starts cold.
+    assert all(meta["isolation"].get("warm") for meta in metas), [
+        meta["isolation"] for meta in metas]
 
 
 def test_a_worker_killed_mid_batch_loses_nothing(local_class, dask_cluster, tmp_path):

@@ -310,6 +310,33 @@ def test_the_first_kernel_does_not_wait_for_the_template(kernel_env):
     assert warm.zygote(False, env, wait=warm.START_SECONDS) is not None, warm.failure()
 
 
+@needs_sandbox
+def test_a_template_outlives_the_thread_that_asked_for_it(kernel_env, submission):
+    """Dask runs each task on a pool thread; the template must survive that thread.
+
+    bubblewrap's ``--die-with-parent`` is ``PR_SET_PDEATHSIG``, which fires
+    when the *thread* that forked it ends: the template is started from a
+    spawner thread that lives as long as the grading process.
+    """
+    import threading
+
+    env = dict(launch.runner_env(True, False), DLMATH_TEST_KEY="thread")
+    found = []
+    asker = threading.Thread(target=lambda: found.append(
+        warm.zygote(True, env, wait=warm.START_SECONDS)))
+    asker.start()
+    asker.join()
+    assert found[0] is not None, warm.failure()
+    time.sleep(0.5)  # a death signal, if any, has arrived by now
+    assert found[0].alive(), "the template died with the thread that started it"
+    assert warm.zygote(True, env) is found[0]
+    item = Runner(found[0], submission)
+    try:
+        assert item.probe("import json; print(json.dumps({'x': 2 * 3}))") == {"x": 6}
+    finally:
+        item.stop()
+
+
 def test_staging_copies_regular_files_within_the_budget(tmp_path):
     source = tmp_path / "source"
     (source / "sub").mkdir(parents=True)
