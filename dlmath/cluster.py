@@ -156,7 +156,6 @@ def execute(payload: dict) -> dict:
         ``notebook``: the executed notebook as JSON text; ``worker``: which
         process ran it.
     """
-    import time as _t; _t0=_t.perf_counter()
     from dlmath.execution import ResilientExecute
 
     _kernel_path()
@@ -171,7 +170,6 @@ def execute(payload: dict) -> dict:
         nb = nbformat.reads(payload["notebook"], as_version=4)
         executor = ResilientExecute(config=_config(payload.get("settings", {})))
         nb, _ = executor.preprocess(nb, {"metadata": {"path": str(folder)}})
-        import sys; print("TASK", os.getpid(), round(_t.perf_counter()-_t0,2), round(_t.time(),2), file=sys.stderr, flush=True)
         return {"notebook": nbformat.writes(nb), "worker": f"{os.uname().nodename}:{os.getpid()}"}
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -195,9 +193,7 @@ class RemoteExecute(NbGraderPreprocessor):
                    "settings": dict(self.settings), "name": name}
         future = client(self.scheduler, dict(self.settings)).submit(
             execute, payload, pure=False, retries=self.retries)
-        import time as _t, sys; _t0=_t.perf_counter()
         result = future.result(timeout=self.timeout)
-        print("WAIT", os.getpid(), round(_t.perf_counter()-_t0,2), round(_t.time(),2), file=sys.stderr, flush=True)
         executed = nbformat.reads(result["notebook"], as_version=4)
         executed.metadata.setdefault("dlmath", {})["worker"] = result.get("worker")
         return executed, resources
