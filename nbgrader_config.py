@@ -57,26 +57,29 @@ c.ResilientExecute.render_figures = os.environ.get("DLMATH_FEEDBACK_PLOTS", "0")
 
 # autograde, step 1: every submission is rebuilt from the release notebook
 # (dlmath/sanitize.py, the same repairs as dlmath.batch's intake), then
-# nbgrader's own sanitizing.
+# nbgrader's own sanitizing.  Its metadata check is nbgrader's, with the schema
+# compiled once per process instead of once per cell (dlmath/check_metadata.py).
 c.Autograde.sanitize_preprocessors = [
     "dlmath.sanitize.CanonicalCells",
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "nbgrader.preprocessors.OverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "dlmath.check_metadata.CheckCellMetadata",
 ]
 
 # autograde: nbgrader's pipeline with an executor that survives kernel deaths
-# and output floods (dlmath/execution.py).
+# and output floods (dlmath/execution.py), and nbgrader's score saving with one
+# read and one commit per notebook instead of a join and a commit per cell
+# (dlmath/save_grades.py).
 c.Autograde.autograde_preprocessors = [
     "dlmath.execution.ResilientExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "nbgrader.preprocessors.SaveAutoGrades",
+    "dlmath.save_grades.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "dlmath.check_metadata.CheckCellMetadata",
 ]
 
 # The executor's record of what happened (events, isolation) survives the
