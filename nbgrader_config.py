@@ -54,6 +54,9 @@ c.ResilientExecute.processes = 64     # processes and threads of its user
 # still runs).  DLMATH_FEEDBACK_PLOTS=1 puts them into graded notebooks and
 # feedback.
 c.ResilientExecute.render_figures = os.environ.get("DLMATH_FEEDBACK_PLOTS", "0") == "1"
+# Worked examples (cells tagged "demo") that nothing graded needs are left out
+# while grading (dlmath/demos.py); feedback with pictures runs them.
+c.ResilientExecute.run_demos = c.ResilientExecute.render_figures
 
 # autograde, step 1: every submission is rebuilt from the release notebook
 # (dlmath/sanitize.py, the same repairs as dlmath.batch's intake), then

@@ -44,7 +44,7 @@ from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Enum, Float, Integer
 
-from dlmath import isolation, judge, launch, runner, warm
+from dlmath import demos, isolation, judge, launch, runner, warm
 from dlmath import notebooks as nbs
 
 _KEEP_CHARS = 2000
@@ -82,6 +82,11 @@ def _has_code(source: str) -> bool:
 def _error(ename: str, evalue: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
                                   traceback=[f"{ename}: {evalue}"])
+
+
+#: The output of a worked example left out while grading (``ResilientExecute.run_demos``).
+SKIPPED_NOTE = ("(worked example: not run while grading, since no graded cell and none of "
+                "your code needs it)\n")
 
 
 class KernelChannel(judge.Channel):
@@ -249,6 +254,13 @@ class ResilientExecute(Execute):
                     "which saves most of a plotting notebook's time."
     ).tag(config=True)
 
+    run_demos = Bool(
+        False, help="Run the worked examples (cells tagged 'demo', dlmath.demos) while grading. "
+                    "Off: a worked example that no graded cell and none of the learner's code "
+                    "needs is left out (its output in the graded notebook says so); grades are "
+                    "the same, and grading takes about a third less time."
+    ).tag(config=True)
+
     warm_runners = Bool(
         True, help="Fork each learner's kernel from a template process that has already "
                    "imported numpy, sympy and matplotlib (dlmath.zygote), inside the same "
@@ -392,6 +404,8 @@ class ResilientExecute(Execute):
         self._out_bytes: dict[int, int] = {}
         self._cut: set[int] = set()
         cells = self.nb.cells
+        self._skipped = set() if self.run_demos else demos.skippable(cells)
+        record["demos_skipped"] = len(self._skipped)
         killers: set[int] = set()
         start, deaths = 0, 0
         while start < len(cells):
@@ -403,7 +417,8 @@ class ResilientExecute(Execute):
                     self._timing["runner_start"] += time.perf_counter() - started
                     self.nb.metadata["language_info"] = info["content"]["language_info"]
                     for j in range(start):
-                        if j not in killers and self._replayable(cells[j]):
+                        if (j not in killers and j not in self._skipped
+                                and self._replayable(cells[j])):
                             current = j
                             self.execute_cell(copy.deepcopy(cells[j]), j, store_history=False)
                     replaying = False
@@ -447,6 +462,10 @@ class ResilientExecute(Execute):
 
     def preprocess_cell(self, cell, resources, index):
         """Run one cell: public code in the runner, hidden regions in the judge."""
+        if index in getattr(self, "_skipped", ()):
+            cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=SKIPPED_NOTE)]
+            cell.execution_count = None
+            return cell, resources
         started = time.perf_counter()
         if not nbs.is_test(cell):
             try:

@@ -113,3 +113,38 @@ def test_release_leaks_nothing(assignment, release):
             assert not cell.outputs
         if nbs.is_solution(cell):
             assert "raise NotImplementedError()" in cell.source
+
+
+def _imported(nb) -> set[str]:
+    import ast
+
+    names = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return names
+
+
+def test_worked_examples_keep_the_rules_that_let_grading_skip_them(source):
+    """Cells tagged ``demo`` change nothing they do not bind, and no graded cell needs one."""
+    from dlmath import demos
+
+    tagged = {i for i, c in enumerate(source.cells) if demos.is_demo(c)}
+    assert tagged, "no worked example is tagged 'demo'"
+    modules = _imported(source)
+    problems = {i: demos.author_problems(source.cells[i].source, modules) for i in tagged}
+    assert not any(problems.values()), {i: p for i, p in problems.items() if p}
+    needed = tagged - demos.skippable(source.cells)
+    assert not needed, [source.cells[i].source.splitlines()[0] for i in sorted(needed)]
+    for i, cell in enumerate(source.cells):  # only teaching cells carry the tag
+        if demos.TAG in cell.metadata.get("tags", []):
+            assert i in tagged and cell.cell_type == "code"
+
+
+def test_release_keeps_the_worked_example_tags(source, release):
+    from dlmath import demos
+
+    count = sum(demos.is_demo(c) for c in source.cells)
+    assert sum(demos.is_demo(c) for c in release.cells) == count
