@@ -326,22 +326,32 @@ def _last_error(log: str) -> str:
     return lines[-1].strip()[:300]
 
 
-def _prestart(grader) -> None:
-    """Have the warm-runner template import while the first submission is read (never fatal).
+def _template(root: Path, overrides: dict):
+    """Start (or find) this process's warm-runner template for the course's settings.
 
-    Only where this process runs the learners' kernels itself: when the
-    execution step is :class:`dlmath.cluster.RemoteExecute`, the cluster's
-    workers start their own templates (:func:`dlmath.cluster.warm_up`).
+    Needs neither nbgrader nor the executor, so a worker calls it first: the
+    template imports numpy, sympy and matplotlib while the worker imports
+    nbgrader.  :func:`run` calls it before it starts its workers and lends
+    them the template (:func:`dlmath.warm.lending`), so that it imports once
+    for the whole batch.  ``None`` where warm runners are off, where it
+    cannot start, or where the learners' kernels do not run in this process
+    (:class:`dlmath.cluster.RemoteExecute`: the cluster's workers start their
+    own, :func:`dlmath.cluster.warm_up`).  Never fatal.
     """
-    steps = [str(step) for step in grader.config.Autograde.get("autograde_preprocessors", [])]
-    if not any(step.endswith("ResilientExecute") for step in steps):
-        return
     try:
-        from dlmath import execution
+        from dlmath import nbgrader_api, warm
 
-        execution.prestart(grader.config)
-    except Exception:  # noqa: BLE001 -- the first kernel then starts cold
+        config = nbgrader_api.load_config(root, **overrides)
+        steps = [str(step) for step in config.Autograde.get("autograde_preprocessors", [])]
+        settings = config.get("ResilientExecute", {})
+        if (any(step.endswith("ResilientExecute") for step in steps)
+                and settings.get("warm_runners", True)):
+            return warm.starting(settings.get("sandbox", "auto"),
+                                 bool(settings.get("render_figures", False)),
+                                 bool(settings.get("run_demos", False)))
+    except Exception:  # noqa: BLE001 -- the first kernel then starts it
         pass
+    return None
 
 
 def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) -> None:
@@ -350,8 +360,8 @@ def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) 
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     root_path = Path(root)
+    _template(root_path, overrides)  # the parent's, lent to this worker, or one of its own
     grader = _grader(root_path, overrides)
-    _prestart(grader)
     while True:
         task = tasks.get()
         if task is None:
@@ -418,8 +428,12 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
     workers = [ctx.Process(target=_worker, args=(str(root), task_queue, result_queue, dict(overrides or {})),
                            daemon=True)
                for _ in range(jobs)]
-    for w in workers:
-        w.start()
+    from dlmath import warm
+
+    template = _template(root, overrides)  # imports while the workers import nbgrader
+    with warm.lending(template):
+        for w in workers:
+            w.start()
     outcomes: dict[Task, Outcome] = {}
     start = time.perf_counter()
     try:
@@ -444,6 +458,7 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
             w.join(timeout=10)
             if w.is_alive():
                 w.terminate()
+        warm.discard(template)  # each batch starts from the same state
     for task in tasks:  # a worker that died took its task with it
         outcomes.setdefault(task, Outcome(task, ok=False, reasons=["grading worker died"]))
     return [outcomes[t] for t in tasks]

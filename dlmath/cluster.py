@@ -103,16 +103,19 @@ def _kernel_path() -> None:
 def warm_up(settings: dict) -> None:
     """Run on every worker when a grader connects: start its warm-runner template.
 
-    Returns at once; a thread of the worker imports the executor and starts
-    the template (:func:`dlmath.execution.prestart`), so that the worker's
-    first task finds it importing or ready.
+    Returns at once; a thread of the worker starts the template
+    (:func:`dlmath.warm.for_settings`), so that the worker's first task finds
+    it importing or ready.
     """
     def start() -> None:
         try:
-            from dlmath import execution
+            from dlmath import warm
 
             _kernel_path()
-            execution.prestart(_config(settings))
+            if settings.get("warm_runners", True):
+                warm.for_settings(settings.get("sandbox", "auto"),
+                                  bool(settings.get("render_figures", False)),
+                                  bool(settings.get("run_demos", False)))
         except Exception:  # noqa: BLE001 -- the first task then starts it
             pass
 

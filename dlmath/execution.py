@@ -370,19 +370,15 @@ class ResilientExecute(Execute):
 
     _boot_cache: dict = {}
 
-    def zygote(self):
-        """This process's warm-runner template for these settings, or ``None`` (cold starts)."""
+    def zygote(self, wait: float | None = None):
+        """This process's warm-runner template for these settings, or ``None`` (cold starts).
+
+        Waits up to ``wait`` seconds (default :attr:`warm_wait`) for one that is starting.
+        """
         if not self.warm_runners:
             return None
-        sandboxed = self.isolation_status()["sandboxed"]
-        return warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures),
-                           wait=self.warm_wait)
-
-    def zygote_now(self) -> None:
-        """Start the template for these settings if it is not running (never waits)."""
-        if self.warm_runners:
-            sandboxed = self.isolation_status()["sandboxed"]
-            warm.zygote(sandboxed, launch.runner_env(sandboxed, self.render_figures), wait=0.0)
+        return warm.for_settings(self.sandbox, self.render_figures, self.run_demos,
+                                 self.warm_wait if wait is None else wait)
 
     def _remove_run_dirs(self) -> None:
         for folder in getattr(self, "_run_dirs", []):
@@ -546,19 +542,3 @@ class ResilientExecute(Execute):
                     text=f"\n[output cut by the grader after {self.max_output_bytes} bytes]\n"))
             return None
         return super().output(outs, _shorten(msg), display_id, cell_index)
-
-
-def prestart(config=None) -> None:
-    """Start this process's warm-runner template now, without waiting for it.
-
-    A grading worker calls this before its first submission, so that the
-    template imports numpy, sympy and matplotlib while the worker sets up
-    nbgrader and reads the submission; the first kernel then waits the rest
-    (:attr:`ResilientExecute.warm_wait`) instead of starting cold.
-
-    Parameters
-    ----------
-    config : traitlets.config.Config, optional
-        The course's configuration (sandbox, plots, warm runners on or off).
-    """
-    ResilientExecute(config=config).zygote_now()

@@ -23,6 +23,9 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
+import contextlib
+import hashlib
+import json
 import os
 import select
 import shutil
@@ -35,12 +38,26 @@ from pathlib import Path
 
 from dlmath import isolation, launch
 
-#: What notebooks import, imported once by the zygote.
-DEFAULT_IMPORTS = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot", "scipy.stats",
-                   "sklearn.linear_model", "sklearn.datasets")
+#: What the notebooks' graded path imports (the setup cell), imported once by the zygote.
+DEFAULT_IMPORTS = ("numpy", "sympy", "matplotlib", "matplotlib.pyplot")
+
+#: What worked examples import besides (``tests/test_notebook_structure.py`` keeps both
+#: lists true): preloaded too only where worked examples run while grading
+#: (``ResilientExecute.run_demos``), since scipy and scikit-learn cost about a second.
+DEMO_IMPORTS = ("scipy.stats", "sklearn.linear_model", "sklearn.datasets")
 
 #: Seconds the zygote may take to import everything and say it is ready.
 START_SECONDS = 120.0
+
+#: Environment variable through which a grading process lends its zygote to
+#: the worker processes it starts (:func:`lending`).
+SHARED_ENV = "DLMATH_WARM_TEMPLATE"
+
+
+def fingerprint(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...]) -> str:
+    """What a zygote was started with: two processes may share one only if these agree."""
+    text = json.dumps([bool(sandboxed), sorted(env.items()), list(imports)])
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 class ZygoteError(RuntimeError):
@@ -65,8 +82,11 @@ class Zygote:
     def __init__(self, sandboxed: bool, env: dict[str, str],
                  imports: tuple[str, ...] = DEFAULT_IMPORTS) -> None:
         self.sandboxed = sandboxed
+        self.fingerprint = fingerprint(sandboxed, env, tuple(imports))
+        _sweep()
         self.spool = Path(tempfile.mkdtemp(prefix="dlmath-warm-"))
         os.chmod(self.spool, 0o755)
+        (self.spool / "owner").write_text(str(os.getpid()))
         self.control = self.spool / "control.sock"
         script = self.spool / "zygote.py"
         shutil.copy2(Path(__file__).with_name("zygote.py"), script)
@@ -128,9 +148,13 @@ class Zygote:
 
     def run_folder(self) -> Path:
         """A new socket folder for one runner, inside the spool."""
-        folder = Path(tempfile.mkdtemp(prefix="run-", dir=self.spool))
-        os.chmod(folder, 0o755)
-        return folder
+        return _run_folder(self.spool)
+
+    def lend(self) -> str:
+        """What a worker process needs to fork runners from this zygote (:data:`SHARED_ENV`)."""
+        return json.dumps({"fingerprint": self.fingerprint, "pid": self.process.pid,
+                           "control": str(self.control), "spool": str(self.spool),
+                           "sandboxed": self.sandboxed})
 
     def stop(self) -> None:
         """End the zygote (its runners end with their launchers) and remove the spool."""
@@ -144,6 +168,130 @@ class Zygote:
             self.process.stdout.close()
         self.log.close()
         shutil.rmtree(self.spool, ignore_errors=True)
+
+
+_swept: set[int] = set()
+
+
+def _sweep() -> None:
+    """Remove the spools of zygotes whose grading process was killed (once per process)."""
+    if os.getpid() in _swept:
+        return
+    _swept.add(os.getpid())
+    for spool in Path(tempfile.gettempdir()).glob("dlmath-warm-*"):
+        try:
+            owner = int((spool / "owner").read_text())
+        except (OSError, ValueError):
+            continue  # not ours to judge (an older layout, or being created)
+        if not _running(owner):
+            shutil.rmtree(spool, ignore_errors=True)
+
+
+def _run_folder(spool: Path) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="run-", dir=spool))
+    os.chmod(folder, 0o755)
+    return folder
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
+
+
+class Borrowed:
+    """A zygote that the grading process which started this one lends it (:func:`lending`).
+
+    A batch's parent starts one zygote before it starts its workers, so that
+    the template imports once, while the workers import nbgrader, instead of
+    once per worker.  The workers fork their runners from it exactly as
+    from their own; if it dies, each worker starts its own.
+    """
+
+    def __init__(self, info: dict) -> None:
+        self.fingerprint, self.pid = info["fingerprint"], int(info["pid"])
+        self.control, self.spool = Path(info["control"]), Path(info["spool"])
+        self.sandboxed = bool(info["sandboxed"])
+        self._ready = False
+
+    def ready(self, wait: float = 0.0) -> bool:
+        """Whether the lender's zygote accepts runners, waiting up to ``wait`` seconds."""
+        import socket
+
+        deadline = time.monotonic() + wait
+        while not self._ready and self.alive():
+            if self.control.exists():
+                probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    probe.connect(str(self.control))
+                    self._ready = True
+                except OSError:
+                    pass
+                finally:
+                    probe.close()
+            if self._ready or time.monotonic() >= deadline:
+                break
+            time.sleep(0.02)
+        return self._ready
+
+    def alive(self) -> bool:
+        """Whether the lender's zygote still runs."""
+        return _running(self.pid) and (not self._ready or self.control.exists())
+
+    def run_folder(self) -> Path:
+        """A new socket folder for one runner, inside the lender's spool."""
+        return _run_folder(self.spool)
+
+    def stop(self) -> None:
+        """Nothing: the lender ends its zygote."""
+
+
+def _borrow(key_print: str) -> Borrowed | None:
+    """The zygote lent through :data:`SHARED_ENV`, if it was started with the same settings."""
+    try:
+        info = json.loads(os.environ.get(SHARED_ENV) or "null")
+    except ValueError:
+        return None
+    if not isinstance(info, dict) or info.get("fingerprint") != key_print:
+        return None
+    try:
+        found = Borrowed(info)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found if found.alive() else None
+
+
+@contextlib.contextmanager
+def lending(template: Zygote | None):
+    """Within the block, processes started by this one borrow ``template`` (:class:`Borrowed`).
+
+    Parameters
+    ----------
+    template : Zygote, Borrowed or None
+        This process's zygote (one it borrowed itself, or ``None``: lend nothing).
+    """
+    if not isinstance(template, Zygote):
+        yield
+        return
+    os.environ[SHARED_ENV] = template.lend()
+    try:
+        yield
+    finally:
+        os.environ.pop(SHARED_ENV, None)
+
+
+def discard(template: Zygote | Borrowed | None) -> None:
+    """Stop ``template`` and forget it (the next :func:`zygote` call starts a new one)."""
+    if template is None:
+        return
+    with _lock:
+        for key, item in list(_zygotes.items()):
+            if item is template:
+                _zygotes.pop(key)
+    template.stop()
 
 
 _spawner: dict[int, concurrent.futures.ThreadPoolExecutor] = {}
@@ -171,14 +319,16 @@ _failed: dict[tuple, str] = {}
 
 
 def zygote(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...] = DEFAULT_IMPORTS,
-           wait: float = 0.0) -> Zygote | None:
+           wait: float = 0.0) -> Zygote | Borrowed | None:
     """This process's zygote for these settings, once it is ready.
 
     The first call starts it and, unless ``wait`` allows time for its
     imports, returns ``None`` at once: that kernel starts cold while the
     zygote imports (a command that grades one notebook never waits for it).
     A zygote that died is replaced; one that cannot start is not tried again
-    (:func:`failure` says why).
+    (:func:`failure` says why).  A zygote lent by the process that started
+    this one (:func:`lending`) with the same settings is used instead of
+    starting one.
 
     Parameters
     ----------
@@ -193,25 +343,69 @@ def zygote(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...] = DEFA
 
     Returns
     -------
-    Zygote or None
+    Zygote, Borrowed or None
         A zygote ready to fork, or ``None`` (start this kernel cold).
     """
     key = (os.getpid(), sandboxed, tuple(sorted(env.items())), tuple(imports))
     with _lock:
-        if key in _failed:
+        current = _started(key, sandboxed, env, tuple(imports))
+        if current is None:
             return None
-        current = _zygotes.get(key)
-        if current is not None and not current.alive() and current._ready:
-            current.stop()  # it died after starting: start another
-            current = None
         try:
-            if current is None:
-                current = _zygotes[key] = Zygote(sandboxed, env, tuple(imports))
             return current if current.ready(wait) else None
         except (ZygoteError, OSError) as exc:
             _failed[key] = str(exc)
             _zygotes.pop(key, None)
             return None
+
+
+def _started(key: tuple, sandboxed: bool, env: dict[str, str],
+             imports: tuple[str, ...]) -> Zygote | Borrowed | None:
+    """The zygote for ``key``, started (or borrowed) if there is none; ready or not (under ``_lock``)."""
+    if key in _failed:
+        return None
+    current = _zygotes.get(key)
+    if isinstance(current, Borrowed) and not current.alive():
+        current = None  # the lender's zygote is gone: start our own
+    elif current is not None and not current.alive() and current._ready:
+        current.stop()  # it died after starting: start another
+        current = None
+    if current is None and not isinstance(_zygotes.get(key), Borrowed):
+        current = _borrow(fingerprint(sandboxed, env, imports))
+    try:
+        if current is None:
+            current = Zygote(sandboxed, env, imports)
+    except (ZygoteError, OSError) as exc:
+        _failed[key] = str(exc)
+        _zygotes.pop(key, None)
+        return None
+    _zygotes[key] = current
+    return current
+
+
+def _settings(sandbox: str, render_figures: bool, run_demos: bool):
+    sandboxed = isolation.available()[0] and sandbox != "none"
+    imports = DEFAULT_IMPORTS + (DEMO_IMPORTS if run_demos else ())
+    return sandboxed, launch.runner_env(sandboxed, render_figures), imports
+
+
+def for_settings(sandbox: str, render_figures: bool, run_demos: bool = False,
+                 wait: float = 0.0) -> Zygote | Borrowed | None:
+    """:func:`zygote` for the executor's settings (``ResilientExecute.sandbox``, ...).
+
+    Needs neither nbgrader nor the executor, so that a grading worker can
+    start its template before it imports them (:func:`dlmath.batch._template`).
+    """
+    return zygote(*_settings(sandbox, render_figures, run_demos), wait=wait)
+
+
+def starting(sandbox: str, render_figures: bool,
+             run_demos: bool = False) -> Zygote | Borrowed | None:
+    """Like :func:`for_settings`, but returns the zygote at once, ready or still importing."""
+    sandboxed, env, imports = _settings(sandbox, render_figures, run_demos)
+    key = (os.getpid(), sandboxed, tuple(sorted(env.items())), imports)
+    with _lock:
+        return _started(key, sandboxed, env, imports)
 
 
 def failure() -> str:

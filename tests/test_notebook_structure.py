@@ -148,3 +148,22 @@ def test_release_keeps_the_worked_example_tags(source, release):
 
     count = sum(demos.is_demo(c) for c in source.cells)
     assert sum(demos.is_demo(c) for c in release.cells) == count
+
+
+def test_the_runner_template_preloads_what_the_notebooks_import(source):
+    """Warm runners preload the graded cells' imports, and the worked examples' where they run."""
+    import ast
+    import sys
+
+    from dlmath import demos, warm
+
+    for cell in source.cells:
+        if cell.cell_type != "code" or "### BEGIN HIDDEN TESTS" in cell.source:
+            continue
+        preloaded = warm.DEFAULT_IMPORTS + (warm.DEMO_IMPORTS if demos.is_demo(cell) else ())
+        for node in ast.walk(ast.parse(cell.source)):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) else [])
+            for name in names:
+                if name.split(".")[0] not in sys.stdlib_module_names:
+                    assert name in preloaded, f"{name} is imported but not preloaded: {cell.source[:60]}"

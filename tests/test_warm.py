@@ -337,6 +337,47 @@ def test_a_template_outlives_the_thread_that_asked_for_it(kernel_env, submission
         item.stop()
 
 
+BORROW = """
+import json, sys
+from dlmath import launch, warm
+found = warm.zygote(False, launch.runner_env(False, False), wait=60)
+print(json.dumps({"kind": type(found).__name__, "control": str(found.control) if found else None}))
+"""
+
+
+def _borrower(env: dict) -> dict:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", BORROW], env=env, capture_output=True, text=True,
+                          cwd=str(course.ROOT), timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_batch_lends_its_template_to_the_workers_it_starts(kernel_env, submission):
+    """Workers borrow the parent's template (one import per batch), and fork from it."""
+    template = warm.zygote(False, launch.runner_env(False, False), wait=warm.START_SECONDS)
+    assert template is not None, warm.failure()
+    with warm.lending(template):
+        env = dict(os.environ)
+        assert warm.SHARED_ENV in env
+    assert warm.SHARED_ENV not in os.environ  # lent only while the workers start
+    assert _borrower(env) == {"kind": "Borrowed", "control": str(template.control)}
+    other = dict(env, LEARNER_SETTING="1")  # another runner environment: no borrowing
+    assert _borrower(other)["control"] not in (None, str(template.control))
+    borrowed = warm.Borrowed(json.loads(env[warm.SHARED_ENV]))
+    assert borrowed.ready(10)
+    item = Runner(borrowed, submission)
+    try:
+        assert item.probe("import json; print(json.dumps({'x': 3 * 3}))") == {"x": 9}
+    finally:
+        item.stop()
+    warm.discard(template)
+    assert not borrowed.alive()
+    assert _borrower(env)["kind"] == "Zygote"  # the lender's is gone: one of its own
+
+
 def test_staging_copies_regular_files_within_the_budget(tmp_path):
     source = tmp_path / "source"
     (source / "sub").mkdir(parents=True)
@@ -349,3 +390,20 @@ def test_staging_copies_regular_files_within_the_budget(tmp_path):
     launch.stage_submission(source, target, budget=100, uid=None)
     copied = sorted(str(p.relative_to(target)) for p in target.rglob("*"))
     assert copied == ["a.txt", "sub", "sub/b.txt"]
+
+
+def test_spools_of_killed_graders_are_swept(tmp_path, monkeypatch):
+    import subprocess
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale, alive, unknown = (tmp_path / f"dlmath-warm-{name}" for name in ("stale", "alive", "old"))
+    for folder in (stale, alive, unknown):
+        folder.mkdir()
+    (stale / "owner").write_text(str(dead.pid))
+    (alive / "owner").write_text(str(os.getpid()))
+    monkeypatch.setattr(warm, "_swept", set())
+    warm._sweep()
+    assert not stale.exists() and alive.exists() and unknown.exists()
