@@ -198,11 +198,12 @@ def _one_correct(root: Path, aid: str, overrides: dict):
 
 
 def section_figures(aid: str, tmp: Path) -> float:
-    """Seconds a correct submission spends rasterising its plots (graded with and without)."""
+    """Seconds feedback with pictures adds to a correct submission (worked examples run, plots drawn)."""
     costs = {}
     for render in (False, True):
         root = tmp / f"figures_{render}"
-        grader, task = _one_correct(root, aid, {"ResilientExecute__render_figures": render})
+        grader, task = _one_correct(root, aid, {"ResilientExecute__render_figures": render,
+                                                "ResilientExecute__run_demos": render})
         costs[render] = min(batch.grade_one(grader, root, task).seconds for _ in range(2))
     return costs[True] - costs[False]
 
@@ -237,7 +238,8 @@ def section_where(parts: dict[str, float], plots: float, plot_aid: str,
     rows.append(("bookkeeping (intake, nbgrader, gradebook)", rest))
     for label, value in rows:
         print(f"  {label:44}{value:>8.2f}s{value / total:>7.0%}")
-    print(f"  plots, if rasterised ({plot_aid}, not done by default): {plots:+.2f}s per notebook")
+    print(f"  worked examples and plots, if run for feedback ({plot_aid}, not done by default): "
+          f"{plots:+.2f}s per notebook")
     if starts:
         print(f"  runner start, cold kernel in the sandbox: {starts[False]:.3f}s; forked from the "
               f"warm template: {starts[True]:.3f}s ({starts[False] / max(starts[True], 1e-9):.1f}x)")
