@@ -327,29 +327,23 @@ def _last_error(log: str) -> str:
 
 
 def _template(root: Path, overrides: dict):
-    """Start (or find) this process's warm-runner template for the course's settings.
+    """Start the warm-runner template the workers of :func:`run` will borrow (or ``None``).
 
-    Needs neither nbgrader nor the executor, so a worker calls it first: the
-    template imports numpy, sympy and matplotlib while the worker imports
-    nbgrader.  :func:`run` calls it before it starts its workers and lends
-    them the template (:func:`dlmath.warm.lending`), so that it imports once
-    for the whole batch.  ``None`` where warm runners are off, where it
-    cannot start, or where the learners' kernels do not run in this process
+    It imports while the workers import nbgrader, once for the whole batch
+    (:func:`dlmath.warm.lending`).  ``None`` where warm runners are off, where
+    it cannot start, or where the learners' kernels do not run on this machine
     (:class:`dlmath.cluster.RemoteExecute`: the cluster's workers start their
     own, :func:`dlmath.cluster.warm_up`).  Never fatal.
     """
     try:
-        from dlmath import nbgrader_api, warm
+        from dlmath import nbgrader_api
+        from dlmath.execution import ResilientExecute
 
         config = nbgrader_api.load_config(root, **overrides)
         steps = [str(step) for step in config.Autograde.get("autograde_preprocessors", [])]
-        settings = config.get("ResilientExecute", {})
-        if (any(step.endswith("ResilientExecute") for step in steps)
-                and settings.get("warm_runners", True)):
-            return warm.starting(settings.get("sandbox", "auto"),
-                                 bool(settings.get("render_figures", False)),
-                                 bool(settings.get("run_demos", False)))
-    except Exception:  # noqa: BLE001 -- the first kernel then starts it
+        if any(step.endswith("ResilientExecute") for step in steps):
+            return ResilientExecute(config=config).template()
+    except Exception:  # noqa: BLE001 -- each worker then starts its own
         pass
     return None
 
@@ -360,7 +354,6 @@ def _worker(root: str, tasks: "mp.Queue", results: "mp.Queue", overrides: dict) 
 
     logging.getLogger("traitlets").setLevel(logging.ERROR)
     root_path = Path(root)
-    _template(root_path, overrides)  # the parent's, lent to this worker, or one of its own
     grader = _grader(root_path, overrides)
     while True:
         task = tasks.get()

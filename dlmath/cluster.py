@@ -103,44 +103,37 @@ def _kernel_path() -> None:
 def warm_up(settings: dict) -> None:
     """Run on every worker when a grader connects: start its warm-runner template.
 
-    Returns at once; a thread of the worker starts the template
-    (:func:`dlmath.warm.for_settings`), so that the worker's first task finds
-    it importing or ready.
+    Returns at once; a thread of the worker starts the template for the
+    executor's ``settings`` (:meth:`dlmath.execution.ResilientExecute.template`),
+    so that the worker's first task finds it importing or ready.
     """
-    def start() -> None:
-        try:
-            from dlmath import warm
-
-            _kernel_path()
-            if settings.get("warm_runners", True):
-                warm.for_settings(settings.get("sandbox", "auto"),
-                                  bool(settings.get("render_figures", False)),
-                                  bool(settings.get("run_demos", False)))
-        except Exception:  # noqa: BLE001 -- the first task then starts it
-            pass
-
-    threading.Thread(target=start, name="dlmath-warm-up", daemon=True).start()
-
-
-def _course_settings() -> dict:
-    """The executor's settings in this worker's copy of the course (``nbgrader_config.py``)."""
-    from dlmath import course, nbgrader_api
-
-    config = nbgrader_api.load_config(course.ROOT)
-    return {k: v for k, v in dict(config.get("ResilientExecute", {})).items() if k != "kernel_name"}
+    _start_template(lambda: _config(settings))
 
 
 def dask_setup(worker=None) -> None:
     """Dask's preload hook (``dask worker --preload dlmath.cluster``): warm up at worker start.
 
     The worker starts its warm-runner template with the course's own
-    settings as soon as it starts, before any grader connects, so that even
-    its first task forks a warm runner.
+    settings (``nbgrader_config.py``) as soon as it starts, before any grader
+    connects, so that even its first task forks a warm runner.
     """
-    try:
-        warm_up(_course_settings())
-    except Exception:  # noqa: BLE001 -- a worker must start even if this fails
-        pass
+    from dlmath import course, nbgrader_api
+
+    _start_template(lambda: nbgrader_api.load_config(course.ROOT))
+
+
+def _start_template(make_config) -> None:
+    """In a thread of this worker: start the template for the configuration ``make_config()``."""
+    def start() -> None:
+        try:
+            from dlmath.execution import ResilientExecute
+
+            _kernel_path()
+            ResilientExecute(config=make_config()).template()
+        except Exception:  # noqa: BLE001 -- the first task then starts it
+            pass
+
+    threading.Thread(target=start, name="dlmath-warm-up", daemon=True).start()
 
 
 def execute(payload: dict) -> dict:

@@ -97,9 +97,7 @@ class Usage:
             return
         for node in ast.walk(tree):
             self._note(node)
-        for statement in tree.body:
-            for node in _same_scope(statement):
-                self._bind(node)
+        self.binds |= _scope_binds(tree.body)[0]
         self.kills = self._flow(tree.body, set())
 
     def _flow(self, statements: list[ast.stmt], kills: set[str]) -> set[str]:
@@ -144,21 +142,10 @@ class Usage:
         elif isinstance(node, ast.Attribute):
             self.dynamic |= node.attr in DYNAMIC
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                self.dynamic |= alias.name == "*" or alias.name.split(".")[0] in DYNAMIC
+            self.dynamic |= any(a.name == "*" for a in node.names) or bool(
+                _import_names(node) & DYNAMIC)
         elif isinstance(node, ast.Global):
             self.binds.update(node.names)  # a function that rebinds a global
-
-    def _bind(self, node: ast.AST) -> None:
-        """Names a node of the cell's own (module) scope binds."""
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-            self.binds.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            self.binds.update((a.asname or a.name).split(".")[0] for a in node.names)
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            self.binds.add(node.name)
-        elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
-            self.binds.add(node.target.id)  # a walrus binds in the enclosing scope
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -197,24 +184,49 @@ def _reads(node: ast.AST, deferred: set[str]) -> set[str]:
 
 def _free_reads(function: ast.AST, deferred: set[str]) -> set[str]:
     """Globals a function or lambda reads when called: its reads less its parameters and locals."""
-    args = function.args
-    params = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-    params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    body = function.body if isinstance(function.body, list) else [function.body]
-    local, declared = set(params), set()
-    for statement in body:
-        for node in _same_scope(statement):
-            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
-                local.add(node.id)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                local.add(node.name)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                local.update((a.asname or a.name).split(".")[0] for a in node.names)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                declared.update(node.names)
+    body = _body(function)
+    local, declared = _scope_binds(body)
     inner: set[str] = set()
     reads = set().union(*(_reads(statement, inner) for statement in body)) | inner
-    return reads - (local - declared)
+    return reads - ((local | _params(function)) - declared)
+
+
+def _body(function: ast.AST) -> list[ast.AST]:
+    return function.body if isinstance(function.body, list) else [function.body]
+
+
+def _params(function: ast.AST) -> set[str]:
+    """The parameter names of a function or lambda."""
+    args = function.args
+    names = {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
+    return names | {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+
+
+def _import_names(node: ast.AST) -> set[str]:
+    """The names an ``import`` statement binds (``import a.b`` binds ``a``)."""
+    return {(a.asname or a.name).split(".")[0] for a in node.names}
+
+
+def _scope_binds(statements: list[ast.AST]) -> tuple[set[str], set[str]]:
+    """``(bound, declared)``: names a scope binds, and those it declares ``global``/``nonlocal``.
+
+    Nested functions, classes and comprehensions are not entered (their own
+    names are theirs), but a nested def's own name and a walrus bind here.
+    """
+    bound, declared = set(), set()
+    for statement in statements:
+        for node in _same_scope(statement):
+            if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+                bound.add(node.id)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bound.add(node.name)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                bound |= _import_names(node)
+            elif isinstance(node, ast.NamedExpr) and isinstance(node.target, ast.Name):
+                bound.add(node.target.id)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                declared.update(node.names)
+    return bound, declared
 
 
 def _same_scope(node: ast.AST):
@@ -231,7 +243,7 @@ def _surely_bound(statement: ast.stmt) -> set[str]:
     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return {statement.name}
     if isinstance(statement, (ast.Import, ast.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in statement.names}
+        return _import_names(statement)
     targets = []
     if isinstance(statement, ast.Assign):
         targets = statement.targets
@@ -339,12 +351,7 @@ def author_problems(source: str, modules: set[str]) -> list[str]:
     own = set(Usage(source).binds)
     for node in ast.walk(tree):  # a function's parameters and locals are its own too
         if isinstance(node, _FUNCTIONS):
-            args = node.args
-            own |= {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs}
-            own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-            body = node.body if isinstance(node.body, list) else [node.body]
-            own |= {n.id for statement in body for n in _same_scope(statement)
-                    if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)}
+            own |= _params(node) | _scope_binds(_body(node))[0]
         elif isinstance(node, _COMPREHENSIONS):
             own |= {n.id for g in node.generators for n in ast.walk(g.target)
                     if isinstance(n, ast.Name)}

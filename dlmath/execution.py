@@ -370,15 +370,27 @@ class ResilientExecute(Execute):
 
     _boot_cache: dict = {}
 
-    def zygote(self, wait: float | None = None):
-        """This process's warm-runner template for these settings, or ``None`` (cold starts).
+    def zygote(self):
+        """This process's warm-runner template for these settings once it is ready, or ``None``.
 
-        Waits up to ``wait`` seconds (default :attr:`warm_wait`) for one that is starting.
+        Waits up to :attr:`warm_wait` seconds for one that is starting; ``None``
+        means the kernel starts cold.
         """
         if not self.warm_runners:
             return None
-        return warm.for_settings(self.sandbox, self.render_figures, self.run_demos,
-                                 self.warm_wait if wait is None else wait)
+        return warm.zygote(*self._template_settings(), wait=self.warm_wait)
+
+    def template(self):
+        """Start this process's warm-runner template for these settings; ready or not (or ``None``)."""
+        if not self.warm_runners:
+            return None
+        return warm.template(*self._template_settings())
+
+    def _template_settings(self) -> tuple[bool, dict[str, str], tuple[str, ...]]:
+        """What the template depends on: sandbox or not, the runners' environment, its imports."""
+        sandboxed = self.isolation_status()["sandboxed"]
+        imports = warm.DEFAULT_IMPORTS + (warm.DEMO_IMPORTS if self.run_demos else ())
+        return sandboxed, launch.runner_env(sandboxed, self.render_figures), imports
 
     def _remove_run_dirs(self) -> None:
         for folder in getattr(self, "_run_dirs", []):

@@ -822,6 +822,13 @@ def call_each_rng_untouched(func: Callable[..., Any], cases: Iterable[Any], show
         For each case, the call as the message shows it.
     hint : str, optional
         An extra sentence for the message.
+    name, forbidden : optional
+        As for :func:`call`.
+
+    Yields
+    ------
+    object
+        Each call's result, in order.
     """
     name = name or getattr(func, "__name__", "function")
     cases = [_as_args(case) for case in cases]

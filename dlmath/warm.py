@@ -29,6 +29,7 @@ import json
 import os
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -219,8 +220,6 @@ class Borrowed:
 
     def ready(self, wait: float = 0.0) -> bool:
         """Whether the lender's zygote accepts runners, waiting up to ``wait`` seconds."""
-        import socket
-
         deadline = time.monotonic() + wait
         while not self._ready and self.alive():
             if self.control.exists():
@@ -346,7 +345,7 @@ def zygote(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...] = DEFA
     Zygote, Borrowed or None
         A zygote ready to fork, or ``None`` (start this kernel cold).
     """
-    key = (os.getpid(), sandboxed, tuple(sorted(env.items())), tuple(imports))
+    key = _key(sandboxed, env, imports)
     with _lock:
         current = _started(key, sandboxed, env, tuple(imports))
         if current is None:
@@ -357,6 +356,21 @@ def zygote(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...] = DEFA
             _failed[key] = str(exc)
             _zygotes.pop(key, None)
             return None
+
+
+def template(sandboxed: bool, env: dict[str, str],
+             imports: tuple[str, ...] = DEFAULT_IMPORTS) -> Zygote | Borrowed | None:
+    """Like :func:`zygote`, but at once: the zygote started (or borrowed), ready or still importing.
+
+    A batch calls it before it starts its workers, to lend them the zygote
+    while it imports (:func:`lending`).
+    """
+    with _lock:
+        return _started(_key(sandboxed, env, imports), sandboxed, env, tuple(imports))
+
+
+def _key(sandboxed: bool, env: dict[str, str], imports: tuple[str, ...]) -> tuple:
+    return (os.getpid(), sandboxed, tuple(sorted(env.items())), tuple(imports))
 
 
 def _started(key: tuple, sandboxed: bool, env: dict[str, str],
@@ -381,31 +395,6 @@ def _started(key: tuple, sandboxed: bool, env: dict[str, str],
         return None
     _zygotes[key] = current
     return current
-
-
-def _settings(sandbox: str, render_figures: bool, run_demos: bool):
-    sandboxed = isolation.available()[0] and sandbox != "none"
-    imports = DEFAULT_IMPORTS + (DEMO_IMPORTS if run_demos else ())
-    return sandboxed, launch.runner_env(sandboxed, render_figures), imports
-
-
-def for_settings(sandbox: str, render_figures: bool, run_demos: bool = False,
-                 wait: float = 0.0) -> Zygote | Borrowed | None:
-    """:func:`zygote` for the executor's settings (``ResilientExecute.sandbox``, ...).
-
-    Needs neither nbgrader nor the executor, so that a grading worker can
-    start its template before it imports them (:func:`dlmath.batch._template`).
-    """
-    return zygote(*_settings(sandbox, render_figures, run_demos), wait=wait)
-
-
-def starting(sandbox: str, render_figures: bool,
-             run_demos: bool = False) -> Zygote | Borrowed | None:
-    """Like :func:`for_settings`, but returns the zygote at once, ready or still importing."""
-    sandboxed, env, imports = _settings(sandbox, render_figures, run_demos)
-    key = (os.getpid(), sandboxed, tuple(sorted(env.items())), imports)
-    with _lock:
-        return _started(key, sandboxed, env, imports)
 
 
 def failure() -> str:
