@@ -48,6 +48,9 @@ ENV = {
     "warm": "DLMATH_WARM",                # the warm-runner template's request (JSON)
 }
 
+#: prctl(2) option: the signal this process gets when its parent ends.
+PR_SET_PDEATHSIG = 1
+
 #: matplotlib backend when plots are rasterised (what ipykernel would choose).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -260,8 +263,38 @@ def warm_start(settings: dict, connection_file: Path) -> int:
     return 1
 
 
+def follow_grader() -> None:
+    """Tie this launcher's life, and so its runner's, to the grader that started it.
+
+    jupyter_client starts a kernel with ``JPY_PARENT_PID`` set to its own
+    process.  A launcher whose grader has died (a batch worker stopped, a
+    Dask worker killed) must not go on to start, or stand in for, a runner
+    nobody will ever shut down: the kernel sends this process SIGKILL when
+    the grader ends (``PR_SET_PDEATHSIG``, the same rule as bubblewrap's
+    ``--die-with-parent`` on a cold runner), and a grader that ended before
+    that rule was in place is noticed by its process id.
+
+    Raises
+    ------
+    SystemExit
+        If the grader that started this launcher is already gone.
+    """
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL),
+                                                0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the runner then ends with its kernel manager
+        pass
+    grader = os.environ.get("JPY_PARENT_PID", "")
+    if grader.isdigit() and int(grader) != os.getppid():
+        raise SystemExit(f"dlmath: the grader that started this runner (process {grader}) is gone")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Prepare the runner, then become it (or stand in for a warm one)."""
+    follow_grader()
     argv = list(sys.argv[1:] if argv is None else argv)
     connection_file = Path(argv[argv.index("-f") + 1])
     try:

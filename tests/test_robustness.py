@@ -14,6 +14,7 @@ import json
 import os
 import random
 import shutil
+import time
 
 import nbformat
 import pytest
@@ -311,8 +312,6 @@ def graded(tmp_path_factory):
                              overrides=OVERRIDES)
     finally:
         os.environ.pop("DLMATH_CALL_SECONDS", None)
-    import time
-
     time.sleep(4)  # a late child would act now
     return root, {o.task.student: o for o in outcomes}, expected, hidden_files
 
@@ -424,10 +423,17 @@ def test_no_learner_process_outlives_grading(graded):
 
     from dlmath import isolation
 
-    out = subprocess.run(["ps", "-eo", "uid,args"], capture_output=True, text=True).stdout
-    stray = [line for line in out.splitlines()[1:]
-             if line.split()[0].isdigit() and int(line.split()[0]) >= isolation.UID_BASE]
-    assert not stray, stray
+    def stray():
+        out = subprocess.run(["ps", "-eww", "-o", "uid,pid,ppid,stat,etimes,args"],
+                             capture_output=True, text=True).stdout
+        return [line for line in out.splitlines()[1:]
+                if line.split()[0].isdigit() and int(line.split()[0]) >= isolation.UID_BASE]
+
+    deadline = time.monotonic() + 10  # one being torn down right now is not a leak
+    while stray() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = stray()
+    assert not left, "runner processes left behind (uid pid ppid stat age args):\n" + "\n".join(left)
 
 
 def test_runner_was_sandboxed_where_it_can_be(graded):

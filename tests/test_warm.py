@@ -267,6 +267,66 @@ def test_killing_the_launcher_ends_the_runner_and_everything_it_started(template
     assert template.alive(), "the template must outlive its runners"
 
 
+GRADER = """
+import json, os, sys, time
+from pathlib import Path
+from jupyter_client import KernelManager
+from dlmath import isolation, launch, runner
+control, sandboxed, folder, submission = sys.argv[1], sys.argv[2] == "1", Path(sys.argv[3]), sys.argv[4]
+os.environ[launch.ENV["warm"]] = launch.warm_request(control, sandboxed, isolation.Limits(), isolation.HOME)
+(folder / "boot.py").write_text(runner.boot_source(hide=(), close_figures=True))
+km = KernelManager(kernel_name="dlmath-grader", transport="ipc", ip=str(folder / "kernel"))
+km.start_kernel(cwd=submission)
+kc = km.client()
+kc.start_channels()
+kc.wait_for_ready(timeout=60)
+kc.execute_interactive("import os, subprocess; subprocess.Popen(['sleep', '300']); print(os.getuid())",
+                       timeout=60, output_hook=lambda m: m["msg_type"] == "stream" and print(
+                           "UID", m["content"]["text"].strip(), flush=True))
+time.sleep(300)
+"""
+
+
+@pytest.mark.parametrize("start", ["warm", "cold"])
+def test_a_runner_ends_with_the_grader_that_started_it(template, submission, tmp_path, start):
+    """A grader killed outright (a batch worker stopped, a Dask worker lost) takes its runner along."""
+    import subprocess
+    import sys
+
+    control = template.control if start == "warm" else tmp_path / "no-such.sock"
+    grader = subprocess.Popen(
+        [sys.executable, "-c", GRADER, str(control), "1" if template.sandboxed else "0",
+         str(template.run_folder()), str(submission)],
+        stdout=subprocess.PIPE, text=True, cwd=course.ROOT)
+    try:
+        line = grader.stdout.readline()
+        assert line.startswith("UID "), line
+        uid = int(line.split()[1])
+        assert _processes_of(uid)
+    finally:
+        grader.kill()
+        grader.wait()
+    deadline = time.monotonic() + 10
+    while _processes_of(uid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _processes_of(uid), "the runner outlived the grader that started it"
+    assert template.alive(), "the template must outlive its runners"
+
+
+def test_a_launcher_whose_grader_is_gone_starts_nothing(kernel_env, tmp_path):
+    import subprocess
+    import sys
+
+    conn = tmp_path / "kernel.json"
+    conn.write_text("{}")
+    done = subprocess.run([sys.executable, "-m", "dlmath.launch", "-f", str(conn)],
+                          env=dict(os.environ, JPY_PARENT_PID="1"), capture_output=True,
+                          text=True, timeout=60, cwd=course.ROOT)
+    assert done.returncode != 0
+    assert "the grader that started this runner (process 1) is gone" in done.stderr
+    assert list(tmp_path.iterdir()) == [conn], "nothing may be prepared for a runner nobody will use"
+
+
 @needs_sandbox
 def test_the_launcher_ends_with_the_runners_exit_code(template, submission):
     item = Runner(template, submission)
