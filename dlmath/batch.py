@@ -451,6 +451,10 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
             w.join(timeout=10)
             if w.is_alive():
                 w.terminate()
+                w.join(timeout=5)
+            if w.is_alive():  # a worker never outlives its batch (its runners end with it)
+                w.kill()
+                w.join()
         warm.discard(template)  # each batch starts from the same state
     for task in tasks:  # a worker that died took its task with it
         outcomes.setdefault(task, Outcome(task, ok=False, reasons=["grading worker died"]))
