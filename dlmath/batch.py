@@ -54,6 +54,11 @@ WARM_WAIT = 60.0
 RETRIES = 1
 
 
+def batch_settings(overrides: dict | None = None) -> dict:
+    """The settings every batch grades with (local or on a cluster), then ``overrides``."""
+    return {"ResilientExecute__warm_wait": WARM_WAIT, **(overrides or {})}
+
+
 @dataclass(frozen=True)
 class Task:
     """One submission to grade."""
@@ -104,13 +109,12 @@ def cluster_overrides(root: Path, scheduler: str, overrides: dict | None = None)
     """
     from dlmath import nbgrader_api
 
-    config = nbgrader_api.load_config(root, **(overrides or {}))
+    config = nbgrader_api.load_config(root, **batch_settings(overrides))
     steps = [("dlmath.cluster.RemoteExecute" if str(p).endswith("ResilientExecute") else p)
              for p in config.Autograde.autograde_preprocessors]
     settings = {k: v for k, v in dict(config.get("ResilientExecute", {})).items()
                 if k != "kernel_name"}
     settings.setdefault("timeout", config.get("Execute", {}).get("timeout", 60))
-    settings.setdefault("warm_wait", WARM_WAIT)
     out = dict(overrides or {})
     out.update(Autograde__autograde_preprocessors=steps, RemoteExecute__scheduler=scheduler,
                RemoteExecute__settings=settings)
@@ -408,7 +412,7 @@ def run(root: Path, tasks: list[Task], jobs: int | None = None,
     root = Path(root).resolve()
     if not tasks:
         return []
-    overrides = {"ResilientExecute__warm_wait": WARM_WAIT, **(overrides or {})}
+    overrides = batch_settings(overrides)
     cores = os.cpu_count() or 1
     jobs = max(1, min(jobs or cores, len(tasks)))
     register_students(root, tasks)
