@@ -25,6 +25,7 @@ is neither a test nor an answer).  The mark is a promise checked twice:
 from __future__ import annotations
 
 import ast
+import functools
 
 from dlmath import notebooks as nbs
 
@@ -266,6 +267,17 @@ def _target_names(target: ast.AST) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=4096)
+def usage_of(source: str) -> Usage:
+    """The :class:`Usage` of ``source``, read once per grading process.
+
+    Nearly every cell of a submission is the release's own, the same for
+    every learner; reading them again costs about a tenth of a grading.
+    Callers only read the result.
+    """
+    return Usage(source)
+
+
 def skippable(cells) -> set[int]:
     """Indices of the ``demo`` cells that grading may leave out.
 
@@ -290,7 +302,7 @@ def skippable(cells) -> set[int]:
         Cell indices safe to skip.
     """
     code = [(i, c) for i, c in enumerate(cells) if c.get("cell_type") == "code"]
-    usage = {i: Usage(c.get("source", "")) for i, c in code}
+    usage = {i: usage_of(c.get("source", "")) for i, c in code}
     demo = {i for i, c in code if is_demo(c)}
     course = demo | {i for i, c in code if nbs.nbgrader_meta(c).get("locked")}
     skip = set(demo)
