@@ -272,7 +272,9 @@ def follow_grader() -> None:
     nobody will ever shut down: the kernel sends this process SIGKILL when
     the grader ends (``PR_SET_PDEATHSIG``, the same rule as bubblewrap's
     ``--die-with-parent`` on a cold runner), and a grader that ended before
-    that rule was in place is noticed by its process id.
+    that rule was in place is noticed by its process id (looked up, not
+    compared with this process's parent: a wrapper such as a Python shim may
+    stand between them).
 
     Raises
     ------
@@ -288,8 +290,14 @@ def follow_grader() -> None:
     except (OSError, AttributeError):  # not Linux: the runner then ends with its kernel manager
         pass
     grader = os.environ.get("JPY_PARENT_PID", "")
-    if grader.isdigit() and int(grader) != os.getppid():
-        raise SystemExit(f"dlmath: the grader that started this runner (process {grader}) is gone")
+    if grader.isdigit() and int(grader) > 0:
+        try:
+            os.kill(int(grader), 0)
+        except ProcessLookupError:
+            raise SystemExit(f"dlmath: the grader that started this runner (process {grader}) "
+                             "is gone") from None
+        except PermissionError:  # alive, another user's
+            pass
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -319,11 +319,13 @@ def test_a_launcher_whose_grader_is_gone_starts_nothing(kernel_env, tmp_path):
 
     conn = tmp_path / "kernel.json"
     conn.write_text("{}")
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a grader that ended before its launcher got going
     done = subprocess.run([sys.executable, "-m", "dlmath.launch", "-f", str(conn)],
-                          env=dict(os.environ, JPY_PARENT_PID="1"), capture_output=True,
+                          env=dict(os.environ, JPY_PARENT_PID=str(gone.pid)), capture_output=True,
                           text=True, timeout=60, cwd=course.ROOT)
     assert done.returncode != 0
-    assert "the grader that started this runner (process 1) is gone" in done.stderr
+    assert f"the grader that started this runner (process {gone.pid}) is gone" in done.stderr
     assert list(tmp_path.iterdir()) == [conn], "nothing may be prepared for a runner nobody will use"
 
 
