@@ -290,14 +290,28 @@ def follow_grader() -> None:
     except (OSError, AttributeError):  # not Linux: the runner then ends with its kernel manager
         pass
     grader = os.environ.get("JPY_PARENT_PID", "")
-    if grader.isdigit() and int(grader) > 0:
+    if grader.isdigit() and int(grader) > 0 and not running(int(grader)):
+        raise SystemExit(f"dlmath: the grader that started this runner (process {grader}) is gone")
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` exists and has not ended (a zombie has).
+
+    Read from ``/proc``; where there is none (not Linux), asked of the kernel.
+    """
+    if not os.path.isdir("/proc/self"):
         try:
-            os.kill(int(grader), 0)
+            os.kill(pid, 0)
         except ProcessLookupError:
-            raise SystemExit(f"dlmath: the grader that started this runner (process {grader}) "
-                             "is gone") from None
-        except PermissionError:  # alive, another user's
+            return False
+        except PermissionError:  # another user's, and alive
             pass
+        return True
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except (OSError, IndexError):
+        return False
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -184,7 +184,7 @@ def _sweep() -> None:
             owner = int((spool / "owner").read_text())
         except (OSError, ValueError):
             continue  # not ours to judge (an older layout, or being created)
-        if not _running(owner):
+        if not launch.running(owner):
             shutil.rmtree(spool, ignore_errors=True)
 
 
@@ -192,15 +192,6 @@ def _run_folder(spool: Path) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="run-", dir=spool))
     os.chmod(folder, 0o755)
     return folder
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` exists and is not a zombie."""
-    try:
-        with open(f"/proc/{pid}/stat") as handle:
-            return handle.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except (OSError, IndexError):
-        return False
 
 
 class Borrowed:
@@ -238,7 +229,7 @@ class Borrowed:
 
     def alive(self) -> bool:
         """Whether the lender's zygote still runs."""
-        return _running(self.pid) and (not self._ready or self.control.exists())
+        return launch.running(self.pid) and (not self._ready or self.control.exists())
 
     def run_folder(self) -> Path:
         """A new socket folder for one runner, inside the lender's spool."""

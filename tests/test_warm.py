@@ -469,3 +469,16 @@ def test_spools_of_killed_graders_are_swept(tmp_path, monkeypatch):
     monkeypatch.setattr(warm, "_swept", set())
     warm._sweep()
     assert not stale.exists() and alive.exists() and unknown.exists()
+
+
+def test_running_tells_live_processes_from_ended_ones():
+    import subprocess
+
+    assert launch.running(os.getpid())
+    child = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 10
+    while launch.running(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not launch.running(child.pid), "a zombie has ended"
+    child.wait()
+    assert not launch.running(child.pid)
