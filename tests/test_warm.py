@@ -84,6 +84,14 @@ class Runner:
         self.km.shutdown_kernel(now=True)
 
 
+def _eventually(condition, seconds: float = 10.0) -> bool:
+    """Whether ``condition()`` holds within ``seconds`` (polled)."""
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
 def _processes_of(uid: int) -> list[int]:
     found = []
     for pid in filter(str.isdigit, os.listdir("/proc")):
@@ -259,57 +267,45 @@ def test_killing_the_launcher_ends_the_runner_and_everything_it_started(template
     item.kc.stop_channels()
     item.km.provisioner.process.kill()  # SIGKILL to the launcher alone
     item.km.provisioner.process.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while _processes_of(uid) and time.monotonic() < deadline:
-        time.sleep(0.05)
+    gone = _eventually(lambda: not _processes_of(uid))
     item.km.cleanup_resources()
-    assert not _processes_of(uid), "the runner outlived its launcher"
+    assert gone, "the runner outlived its launcher"
     assert template.alive(), "the template must outlive its runners"
 
 
 GRADER = """
-import json, os, sys, time
+import json, sys, time
 from pathlib import Path
-from jupyter_client import KernelManager
-from dlmath import isolation, launch, runner
-control, sandboxed, folder, submission = sys.argv[1], sys.argv[2] == "1", Path(sys.argv[3]), sys.argv[4]
-os.environ[launch.ENV["warm"]] = launch.warm_request(control, sandboxed, isolation.Limits(), isolation.HOME)
-(folder / "boot.py").write_text(runner.boot_source(hide=(), close_figures=True))
-km = KernelManager(kernel_name="dlmath-grader", transport="ipc", ip=str(folder / "kernel"))
-km.start_kernel(cwd=submission)
-kc = km.client()
-kc.start_channels()
-kc.wait_for_ready(timeout=60)
-kc.execute_interactive("import os, subprocess; subprocess.Popen(['sleep', '300']); print(os.getuid())",
-                       timeout=60, output_hook=lambda m: m["msg_type"] == "stream" and print(
-                           "UID", m["content"]["text"].strip(), flush=True))
+from types import SimpleNamespace
+sys.path.insert(0, sys.argv[1])
+from test_warm import Runner
+control, sandboxed, folder, submission = sys.argv[2], sys.argv[3] == "1", Path(sys.argv[4]), Path(sys.argv[5])
+template = SimpleNamespace(control=control, sandboxed=sandboxed, run_folder=lambda: folder)
+item = Runner(template, submission) if control else Runner(None, submission, cold_control="/no-such.sock")
+print(json.dumps(item.probe("import json, os, subprocess\\nsubprocess.Popen(['sleep', '300'])\\n"
+                            "print(json.dumps({'uid': os.getuid()}))")), flush=True)
 time.sleep(300)
 """
 
 
 @pytest.mark.parametrize("start", ["warm", "cold"])
-def test_a_runner_ends_with_the_grader_that_started_it(template, submission, tmp_path, start):
+def test_a_runner_ends_with_the_grader_that_started_it(template, submission, start):
     """A grader killed outright (a batch worker stopped, a Dask worker lost) takes its runner along."""
     import subprocess
     import sys
 
-    control = template.control if start == "warm" else tmp_path / "no-such.sock"
+    control = str(template.control) if start == "warm" else ""
     grader = subprocess.Popen(
-        [sys.executable, "-c", GRADER, str(control), "1" if template.sandboxed else "0",
-         str(template.run_folder()), str(submission)],
+        [sys.executable, "-c", GRADER, str(Path(__file__).parent), control,
+         "1" if template.sandboxed else "0", str(template.run_folder()), str(submission)],
         stdout=subprocess.PIPE, text=True, cwd=course.ROOT)
     try:
-        line = grader.stdout.readline()
-        assert line.startswith("UID "), line
-        uid = int(line.split()[1])
+        uid = json.loads(grader.stdout.readline())["uid"]
         assert _processes_of(uid)
     finally:
         grader.kill()
         grader.wait()
-    deadline = time.monotonic() + 10
-    while _processes_of(uid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not _processes_of(uid), "the runner outlived the grader that started it"
+    assert _eventually(lambda: not _processes_of(uid)), "the runner outlived the grader that started it"
     assert template.alive(), "the template must outlive its runners"
 
 
@@ -334,10 +330,7 @@ def test_the_launcher_ends_with_the_runners_exit_code(template, submission):
     item = Runner(template, submission)
     try:
         item.kc.execute("import os; os._exit(7)")
-        deadline = time.monotonic() + 10
-        while item.km.is_alive() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not item.km.is_alive()
+        assert _eventually(lambda: not item.km.is_alive())
         assert item.km.provisioner.process.wait(timeout=5) == 7
     finally:
         item.kc.stop_channels()
@@ -476,9 +469,6 @@ def test_running_tells_live_processes_from_ended_ones():
 
     assert launch.running(os.getpid())
     child = subprocess.Popen(["true"])
-    deadline = time.monotonic() + 10
-    while launch.running(child.pid) and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not launch.running(child.pid), "a zombie has ended"
+    assert _eventually(lambda: not launch.running(child.pid)), "a zombie has ended"
     child.wait()
     assert not launch.running(child.pid)
