@@ -7,7 +7,8 @@ batch had just finished.  The class:
 * ``alice`` and ``bob`` hand in the same answers, bob with other variable
   names, comments and spacing -- the one pair similarity must find;
 * ``carol``, ``dave`` and ``erin`` answer in their own ways;
-* ``frank`` hands the release back unchanged (no answer to compare);
+* ``frank`` hands the release back unchanged (no answer to compare; his
+  ``norm`` fails on the stub, which is missing work, not a mistake);
 * ``gina`` handed in but was never graded (failed to grade);
 * ``test_impossible`` is a check everybody fails, with messages that differ
   only in their numbers;
@@ -96,6 +97,10 @@ def _error(student: str, cell: str):
         return new_output("error", ename="AssertionError", evalue="",
                           traceback=["\x1b[0;31m---------\x1b[0m", "Cell In[4], line 2",
                                      "\x1b[0;32m----> 2\x1b[0m assert square(3) == 9"])
+    if student == "frank":  # the release's stub, as dlmath.grading words it
+        value = ("norm is not implemented yet (norm(array([3., 4.], shape=(2,), dtype=float64)) "
+                 "raised NotImplementedError).")
+        return new_output("error", ename="GradingFailure", evalue=value, traceback=[])
     return new_output("error", ename="TypeError", evalue=f"{student} broke norm at index {len(student)}",
                       traceback=[])
 
@@ -247,6 +252,29 @@ def test_everyone_fails_is_the_top_mistake(report):
     assert "nan" in top.example
     sq = [m for m in report.mistakes if m.grade_id == "test_sq"]
     assert [(m.count, m.message) for m in sq] == [(2, "AssertionError at: assert square(3) == 9")]
+
+
+def test_stubs_are_counted_apart_from_mistakes(report):
+    assert all(m.attempted for m in report.mistakes)
+    assert not any("NotImplementedError" in m.message for m in report.mistakes)
+    assert [(u.assignment, u.cells) for u in report.unattempted] == [("a1", {"frank": 1})]
+    assert report.unattempted[0].headline == "a1: 1 learner left functions unimplemented (1 cell failed on a stub)"
+    html = report.index.read_text(encoding="utf-8")
+    mistakes_part = html[html.index("id=mistakes"):html.index("id=similar")]
+    assert "Not attempted" in mistakes_part and "frank (1)" in mistakes_part
+
+
+def test_a_visible_test_on_a_stub_is_not_attempted_either():
+    message = mistakes.failure_message({"ename": "NotImplementedError", "evalue": "",
+                                        "traceback": ["----> 3 assert np.isclose(l1_norm(x), 6.0)"]})
+    stub = mistakes.Mistake("a1", "nb1", "test_visible", mistakes.normalise_message(message), message)
+    wrong = mistakes.Mistake("a1", "nb1", "test_values", "GradingFailure: f returned <n>; expected <n>", "")
+    assert (stub.attempted, wrong.attempted) == (False, True)
+    stub.students, wrong.students = ["ann", "ben"], ["ann"]
+    other = mistakes.Mistake("a2", "nb2", "test_x", "GradingFailure: g is not implemented yet "
+                             "(g(<n>) raised NotImplementedError).", "", ["ann"])
+    assert [(u.assignment, u.cells) for u in mistakes.unattempted([wrong, other, stub])] == \
+        [("a1", {"ann": 1, "ben": 1}), ("a2", {"ann": 1})]
 
 
 def test_renamed_copy_is_the_top_similar_pair(report):

@@ -24,6 +24,7 @@ class Report:
     summaries: list = field(default_factory=list)
     items: list = field(default_factory=list)
     mistakes: list = field(default_factory=list)
+    unattempted: list = field(default_factory=list)
     pairs: list = field(default_factory=list)
     moves: list = field(default_factory=list)
     previous_found: bool = False
@@ -95,7 +96,9 @@ def build_report(root: Path, out: Path | None = None, *, db_url: str | None = No
     report = Report(out, data)
     report.summaries = items.summaries(data)
     report.items = items.item_statistics(data)
-    report.mistakes = mistakes.common_mistakes(data)
+    clusters = mistakes.common_mistakes(data)
+    report.mistakes = [m for m in clusters if m.attempted]
+    report.unattempted = mistakes.unattempted(clusters)
     report.pairs = similarity.similar_pairs(data, similarity_threshold, kgram, window,
                                           max_holders, min_shared)
 
@@ -108,7 +111,8 @@ def build_report(root: Path, out: Path | None = None, *, db_url: str | None = No
     export.write_canvas(data, report.canvas_csv, canvas_ids)
     report.index.write_text(page.render(
         title=title, root=str(root), learners=len(data.learners), summaries=report.summaries,
-        items=report.items, mistakes=report.mistakes, pairs=report.pairs,
+        items=report.items, mistakes=report.mistakes, unattempted=report.unattempted,
+        pairs=report.pairs,
         threshold=similarity_threshold, moves=report.moves, previous_found=report.previous_found),
         encoding="utf-8")
     regrade.save(snap, report.scores_json)

@@ -7,6 +7,13 @@ cell after blanking out what varies between learners (numbers, printed
 arrays, long quoted values, memory addresses) turns them into one line per
 misconception -- "34 learners: softmax returned nan for inputs near <n>" --
 that can be answered once, in class.
+
+A function left as the release's stub (it still raises
+``NotImplementedError``) is not a mistake: it fails every check of that
+function the same way for everybody who skipped it, and in a large class
+those groups would fill the top of the list.  They are counted apart, one
+line per assignment (:func:`unattempted`), so the list shows what learners
+got wrong.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ NUMBER = re.compile(r"(?<![\w.<])[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!
 AT_LINE = re.compile(r"^[\w.]+ at: ")
 FAILING_LINE = re.compile(r"^-+>\s*\d*\s?(.*)$")
 
+#: What every failure of a function still left as the release's stub names.
+NOT_ATTEMPTED = "NotImplementedError"
 #: Longest quoted value kept whole in a normalised message.
 QUOTE_CHARS = 20
 #: Longest message kept (normalised or example).
@@ -114,6 +123,11 @@ class Mistake:
         return len(self.students)
 
     @property
+    def attempted(self) -> bool:
+        """False when the check failed because the function is still the stub."""
+        return NOT_ATTEMPTED not in self.message
+
+    @property
     def headline(self) -> str:
         """``"34 learners: <message>"``."""
         return f"{self.count} learner{'s' if self.count != 1 else ''}: {self.message}"
@@ -162,3 +176,43 @@ def common_mistakes(data: ClassData, min_count: int = 1) -> list[Mistake]:
                 clusters[key].students.append(student)
     found = [m for m in clusters.values() if m.count >= min_count]
     return sorted(found, key=lambda m: (-m.count, m.assignment, m.notebook, m.grade_id, m.message))
+
+
+@dataclass
+class Unattempted:
+    """The learners of one assignment who left functions as the release's stub."""
+
+    assignment: str
+    #: learner -> how many grade cells failed on a stub
+    cells: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> str:
+        """``"01_vectors: 3 learners left functions unimplemented (20 cells failed on a stub)"``."""
+        n = len(self.cells)
+        total = sum(self.cells.values())
+        return (f"{self.assignment}: {n} learner{'s' if n != 1 else ''} left functions unimplemented "
+                f"({total} cell{'s' if total != 1 else ''} failed on a stub)")
+
+
+def unattempted(found: list[Mistake]) -> list[Unattempted]:
+    """Gather the clusters that are stubs rather than mistakes, per assignment.
+
+    Parameters
+    ----------
+    found : list of Mistake
+        Clusters from :func:`common_mistakes`.
+
+    Returns
+    -------
+    list of Unattempted
+        One entry per assignment with any stub, in assignment order.
+    """
+    by_assignment: dict[str, Unattempted] = {}
+    for m in found:
+        if m.attempted:
+            continue
+        entry = by_assignment.setdefault(m.assignment, Unattempted(m.assignment))
+        for student in m.students:
+            entry.cells[student] = entry.cells.get(student, 0) + 1
+    return [by_assignment[a] for a in sorted(by_assignment)]

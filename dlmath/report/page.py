@@ -131,10 +131,20 @@ def section_items(items, limit: int = 200) -> str:
         + "".join(rows) + "</table>" + more)
 
 
-def section_mistakes(mistakes, limit: int = 40) -> str:
-    """The clusters of failure messages, most learners first."""
+def section_mistakes(mistakes, unattempted=(), limit: int = 40) -> str:
+    """The clusters of failure messages, most learners first, then the stubs left as they were."""
+    head = "<h2 id=mistakes>Common mistakes</h2>"
+    stubs = ""
+    if unattempted:
+        stubs = ("<h3>Not attempted</h3><p class=small>Checks that failed because the function is still "
+                 "the release's stub (it raises <code>NotImplementedError</code>): missing work, not a "
+                 "mistake, so they are left out of the groups above.</p><ul class=small>"
+                 + "".join(f"<li>{esc(u.headline)} <details><summary>who</summary>"
+                           + esc(", ".join(f"{s} ({n})" for s, n in sorted(u.cells.items())))
+                           + "</details></li>" for u in unattempted)
+                 + "</ul>")
     if not mistakes:
-        return "<h2 id=mistakes>Common mistakes</h2><p class=muted>No check failed with a message.</p>"
+        return head + "<p class=muted>No check failed with a message.</p>" + stubs
     blocks = []
     for m in mistakes[:limit]:
         blocks.append(
@@ -142,11 +152,12 @@ def section_mistakes(mistakes, limit: int = 40) -> str:
             f"<div class='small muted'>{esc(m.assignment)} · <code>{esc(m.notebook)}/{esc(m.grade_id)}</code></div>"
             f"<div class=small>example: <code>{esc(m.example)}</code></div>"
             f"<details class=small><summary>who</summary>{esc(', '.join(m.students))}</details></div>")
-    return ("<h2 id=mistakes>Common mistakes</h2>"
-            "<p>Failure messages of the checks, grouped by cell after numbers, printed arrays and long "
+    return (head
+            + "<p>Failure messages of the checks, grouped by cell after numbers, printed arrays and long "
             "quoted values are blanked out (<code>&lt;n&gt;</code>, <code>&lt;array&gt;</code>).</p>"
             + "".join(blocks)
-            + (f"<p class=muted>… and {len(mistakes) - limit} smaller groups.</p>" if len(mistakes) > limit else ""))
+            + (f"<p class=muted>… and {len(mistakes) - limit} smaller groups.</p>" if len(mistakes) > limit else "")
+            + stubs)
 
 
 def _code(source: str, marked: set[int]) -> str:
@@ -202,7 +213,7 @@ def section_regrade(moves, previous_found: bool) -> str:
 
 
 def render(*, title: str, root: str, learners: int, summaries, items, mistakes, pairs, threshold: float,
-           moves, previous_found: bool, generated: datetime | None = None) -> str:
+           moves, previous_found: bool, unattempted=(), generated: datetime | None = None) -> str:
     """The whole page.
 
     Parameters
@@ -218,6 +229,8 @@ def render(*, title: str, root: str, learners: int, summaries, items, mistakes, 
         :mod:`~dlmath.report.similarity` and :mod:`~dlmath.report.regrade`.
     threshold : float
         Likeness threshold used for ``pairs``.
+    unattempted : list of Unattempted, optional
+        Stubs left as the release had them, per assignment (:func:`~dlmath.report.mistakes.unattempted`).
     previous_found : bool
         Whether an earlier ``scores.json`` was compared against.
     generated : datetime, optional
@@ -242,6 +255,6 @@ def render(*, title: str, root: str, learners: int, summaries, items, mistakes, 
         f"<title>{esc(title)}</title><style>{CSS}</style></head><body>"
         f"<h1>{esc(title)}</h1><p class='muted small'>{esc(root)} · {learners} learners · {esc(when)}</p>"
         f"<p class=small>{nav}</p>"
-        + section_assignments(summaries) + section_items(items) + section_mistakes(mistakes)
+        + section_assignments(summaries) + section_items(items) + section_mistakes(mistakes, unattempted)
         + section_similar(pairs, threshold) + section_regrade(moves, previous_found) + files
         + "</body></html>\n")
