@@ -76,16 +76,24 @@ class DaskCluster:
         self.workers[i].wait()
 
     def close(self) -> None:
-        for p in self.workers + [self.scheduler]:
-            try:
-                os.killpg(p.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-        for p in self.workers + [self.scheduler]:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(p.pid, signal.SIGKILL)
+        """Workers first, then the scheduler.
+
+        A worker told to stop while its scheduler is stopping too waits for
+        the scheduler it can no longer reach (20 s and more); stopped first,
+        each says goodbye and ends in well under a second.
+        """
+        for group in (self.workers, [self.scheduler]):
+            for p in group:
+                try:
+                    os.killpg(p.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    pass
+            for p in group:
+                try:
+                    p.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+                    p.wait()
         self.log.close()
 
 
