@@ -77,14 +77,19 @@ class Server:
 
     def __init__(self, namespace):
         self.namespace = namespace
+        self._home_cache = {}  # forbidden name -> (len(sys.modules) when searched, namespaces)
 
     # -- one call -------------------------------------------------------------
     def _blocked(self, forbidden):
-        """Replace forbidden library functions (and aliases in the notebook)."""
+        """Replace forbidden library functions, wherever their package or the notebook holds them.
+
+        Every loaded module of the function's package is searched
+        (``np.linalg._linalg.norm`` is ``np.linalg.norm`` under another
+        path); where they hold it is remembered until more modules load.
+        """
         import importlib
 
         patched = []
-        spaces = [self.namespace]
         for dotted in forbidden:
             module_name, _, attr = dotted.rpartition(".")
             try:
@@ -96,12 +101,28 @@ class Server:
             def blocked(*args, _name=dotted, **kwargs):
                 raise _Shortcut(_name)
 
-            for space in [vars(owner)] + spaces:
+            for space in self._homes(dotted, original) + [self.namespace]:
                 for key, value in list(space.items()):
                     if value is original:
                         patched.append((space, key, value))
                         space[key] = blocked
         return patched
+
+    def _homes(self, dotted, original):
+        """The namespaces of ``dotted``'s package that hold ``original`` (cached)."""
+        cache = self._home_cache
+        known = cache.get(dotted)
+        if known is None or known[0] != len(sys.modules):
+            root = dotted.partition(".")[0]
+            homes = []
+            for name, module in list(sys.modules.items()):
+                if name != root and not name.startswith(root + "."):
+                    continue
+                space = getattr(module, "__dict__", None)
+                if isinstance(space, dict) and any(v is original for v in list(space.values())):
+                    homes.append(space)
+            known = cache[dotted] = (len(sys.modules), homes)
+        return known[1]
 
     def _time_limit(self, seconds):
         import signal

@@ -13,11 +13,27 @@ the notebook's code:
   (``np.linalg.norm``, ``numpy.linalg.norm``), module aliases
   (``import numpy.linalg as la; la.norm``, ``la = np.linalg``), names
   imported from the module (``from numpy.linalg import norm as n``);
+* the same function under another path of its package: numpy's private
+  modules (``np.linalg._linalg.norm``, ``from numpy.linalg._linalg import
+  norm``) and attributes of it (``np.linalg.norm._implementation``): any
+  dotted path from the package's root that passes through the function's
+  name;
+* the function's name as an attribute of something reading cannot resolve
+  to a module (``lin().norm``, ``d["f"].norm``, ``la.norm`` after
+  ``la, = (np.linalg,)``); an attribute of another imported module
+  (``math.tanh``) is that module's own function and is allowed;
 * ways of reaching a function that reading cannot follow: ``getattr`` or
-  ``operator.attrgetter`` with a string that names it, ``__import__``,
-  ``importlib``, ``eval``/``exec``/``compile``, ``globals()``/``vars()``/
-  ``__dict__`` with that string.  A string naming the forbidden function
-  anywhere in reached code counts.
+  ``operator.attrgetter`` with a string that names it or a computed string,
+  ``getattr`` passed around as a value, ``__getattribute__``,
+  ``__import__``, ``importlib``, ``eval``/``exec``/``compile``,
+  ``sys.modules``, ``globals()``/``vars()``/``__dict__`` looked up with that
+  string or with a computed one.  A string naming the forbidden function
+  anywhere in reached code counts;
+* the function stored where a later call can find it without naming it:
+  a statement anywhere in the code that puts it into an attribute, an item
+  or ``setattr`` (``builtins.f = np.linalg.norm``) counts for every function
+  under that rule.  Code that merely *calls* it (``print(np.linalg.norm(v))``
+  at top level, to compare with one's own answer) does not.
 
 A correct answer never needs any of these, so a false alarm needs code
 written on purpose to look like a shortcut.
@@ -31,7 +47,11 @@ from typing import Iterable, Sequence
 #: Calls that run code built at run time: any use in reached code counts.
 _CODE = {"eval", "exec", "compile", "__import__", "import_module"}
 #: Calls that look a name up: a computed or forbidden name counts.
-_LOOKUP = {"getattr", "attrgetter", "methodcaller"}
+_LOOKUP = {"getattr", "attrgetter", "methodcaller", "__getattribute__", "__getattr__"}
+#: Namespaces as dicts: a lookup with a computed key counts.
+_NAMESPACES = {"vars", "globals", "locals"}
+#: Calls that store into an object: an argument that is the forbidden function counts.
+_STORES = {"setattr", "__setattr__", "update", "setdefault", "__setitem__"}
 
 
 def _parse(cells: Iterable[str]) -> list[ast.Module]:
@@ -129,7 +149,67 @@ def _reached(function: str, defs: dict[str, list[ast.AST]]) -> list[ast.AST]:
 
 
 def _matches(full: str, forbidden: str) -> bool:
-    return full == forbidden or full.startswith(forbidden + ".")
+    """Whether the dotted path ``full`` is, or goes through, ``forbidden``.
+
+    ``numpy.linalg.norm`` is matched by itself, by its attributes
+    (``numpy.linalg.norm._implementation``) and by any other path from
+    ``numpy`` that passes through ``norm`` (``numpy.linalg._linalg.norm``).
+    """
+    if full == forbidden or full.startswith(forbidden + "."):
+        return True
+    root, leaf = forbidden.partition(".")[0], forbidden.rpartition(".")[2]
+    parts = full.split(".")
+    return parts[0] == root and leaf in parts[1:]
+
+
+def _is_call_func(name: ast.Name, within: ast.AST) -> bool:
+    """Whether ``name`` is the function of a call in ``within`` (``getattr(...)``)."""
+    return any(isinstance(c, ast.Call) and c.func is name for c in ast.walk(within))
+
+
+def _is_namespace(node: ast.AST) -> bool:
+    """``x.__dict__``, ``vars(...)``, ``globals()``, ``locals()``."""
+    if isinstance(node, ast.Attribute) and node.attr == "__dict__":
+        return True
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+        and node.func.id in _NAMESPACES
+
+
+def _escapes(trees: Sequence[ast.Module], aliases: dict[str, str],
+             forbidden: Sequence[str]) -> list[str]:
+    """Statements anywhere in the code that store a forbidden function away.
+
+    An assignment to an attribute or an item, or a ``setattr``/``update``
+    style call, whose value is the function itself (not a call of it).
+    Honest code never does this, reached or not, so all code is read.
+    """
+    found = []
+    for tree in trees:
+        for sub in ast.walk(tree):
+            stored = None
+            if isinstance(sub, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = sub.targets if isinstance(sub, ast.Assign) else [sub.target]
+                if sub.value is not None and any(
+                        isinstance(n, (ast.Attribute, ast.Subscript))
+                        for t in targets for n in ast.walk(t)):
+                    stored = [sub.value]
+            elif isinstance(sub, ast.Call):
+                name = sub.func.attr if isinstance(sub.func, ast.Attribute) else \
+                    (_dotted(sub.func) or "").rpartition(".")[2]
+                if name in _STORES:
+                    stored = list(sub.args) + [k.value for k in sub.keywords]
+            for value in stored or []:
+                called = {id(c.func) for c in ast.walk(value) if isinstance(c, ast.Call)}
+                for ref in ast.walk(value):
+                    if id(ref) in called or not isinstance(ref, (ast.Attribute, ast.Name)):
+                        continue
+                    dotted = _dotted(ref)
+                    full = _expand(dotted, aliases) if dotted else ""
+                    for f in forbidden:
+                        if full and _matches(full, f):
+                            found.append(f"{f} stored away (line {getattr(sub, 'lineno', '?')}: "
+                                         f"{dotted})")
+    return found
 
 
 def find(cells: Sequence[str], function: str, forbidden: Sequence[str]) -> list[str]:
@@ -157,30 +237,61 @@ def find(cells: Sequence[str], function: str, forbidden: Sequence[str]) -> list[
     defs = _top_level(trees)
     findings: list[str] = []
     leaves = {f: f.rpartition(".")[2] for f in forbidden}
+    modules = set(aliases) - set(defs)  # names bound by import only
     for node in _reached(function, defs):
         for sub in ast.walk(node):
             dotted = _dotted(sub) if isinstance(sub, (ast.Attribute, ast.Name)) else None
-            if dotted:
+            loading = isinstance(getattr(sub, "ctx", ast.Load()), ast.Load)
+            if dotted and loading:
                 full = _expand(dotted, aliases)
                 for f in forbidden:
-                    if _matches(full, f) and isinstance(getattr(sub, "ctx", ast.Load()), ast.Load):
+                    if _matches(full, f):
                         findings.append(f"{f}" + (f" (as {dotted})" if dotted != f else ""))
-            if isinstance(sub, ast.Call):
-                name = (_dotted(sub.func) or "").rpartition(".")[2]
-                if name in _CODE:
-                    findings.append(f"{name}() (code built at run time can reach "
+                if full.partition(".")[0] == "sys" and ".modules" in "." + full.partition(".")[2] \
+                        or full == "sys.modules":
+                    findings.append(f"sys.modules (a module looked up at run time can reach "
                                     f"{', '.join(forbidden)})")
-                elif name in _LOOKUP:
-                    names = sub.args[1:] if name == "getattr" else sub.args
-                    for arg in names:
+            if isinstance(sub, ast.Attribute) and loading and sub.attr in leaves.values():
+                base = _dotted(sub.value)
+                head = base.partition(".")[0] if base else None
+                if base is None or head not in modules:
+                    shown = ast.unparse(sub.value)
+                    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+                    findings.append(f".{sub.attr} of {shown} (reading cannot tell which module "
+                                    f"that is; it could be {', '.join(forbidden)})")
+            if isinstance(sub, ast.Name) and loading and sub.id in {"getattr", "attrgetter"} \
+                    and not _is_call_func(sub, node):
+                findings.append(f"{sub.id} passed as a value (it could reach {', '.join(forbidden)})")
+            if isinstance(sub, ast.Call):
+                func_name = sub.func.attr if isinstance(sub.func, ast.Attribute) else \
+                    (_dotted(sub.func) or "").rpartition(".")[2]
+                if func_name in _CODE:
+                    findings.append(f"{func_name}() (code built at run time can reach "
+                                    f"{', '.join(forbidden)})")
+                elif func_name in _LOOKUP:
+                    names = sub.args[1:] if func_name == "getattr" else sub.args
+                    for arg in names[:1] if func_name == "getattr" else names:
                         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                            findings.append(f"{name}() with a computed name (it could reach "
+                            findings.append(f"{func_name}() with a computed name (it could reach "
                                             f"{', '.join(forbidden)})")
                         elif any(arg.value == leaf or f in arg.value for f, leaf in leaves.items()):
-                            findings.append(f"{_expand(name, aliases)}({arg.value!r})")
-            if isinstance(sub, ast.Subscript) and isinstance(sub.slice, ast.Constant) \
-                    and isinstance(sub.slice.value, str) and sub.slice.value in leaves.values():
-                findings.append(f"[{sub.slice.value!r}] lookup of a forbidden function")
+                            findings.append(f"{_expand(func_name, aliases)}({arg.value!r})")
+                elif func_name == "get" and isinstance(sub.func, ast.Attribute) \
+                        and _is_namespace(sub.func.value) and sub.args \
+                        and not (isinstance(sub.args[0], ast.Constant)
+                                 and isinstance(sub.args[0].value, str)
+                                 and sub.args[0].value not in leaves.values()):
+                    findings.append("a namespace looked up with a computed or forbidden name "
+                                    f"(it could reach {', '.join(forbidden)})")
+            if isinstance(sub, ast.Subscript):
+                key = sub.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    if key.value in leaves.values():
+                        findings.append(f"[{key.value!r}] lookup of a forbidden function")
+                elif _is_namespace(sub.value):
+                    findings.append("a namespace looked up with a computed name "
+                                    f"(it could reach {', '.join(forbidden)})")
+    findings += _escapes(trees, aliases, forbidden)
     unique = []
     for item in findings:
         if item not in unique:

@@ -67,6 +67,15 @@ def test_failures_are_explained(code, words):
     assert words in str(info.value)
 
 
+def test_the_runner_blocks_a_forbidden_function_under_numpys_other_paths():
+    namespace = {"np": np}
+    exec("def l1(x):\n    return float(np.linalg._linalg.norm(x, 1))\n", namespace)
+    f = judge.RunnerFunction("l1", CountingChannel(namespace), [], seconds=2.0)  # no code: runner alone
+    with pytest.raises(G.GradingFailure, match="must not"):
+        G.check_cases(f, _ref, [(np.array([1.0, -2.0]),)], name="l1", forbidden=["numpy.linalg.norm"])
+    assert np.linalg._linalg.norm is np.linalg.norm and np.linalg.norm(np.ones(4)) == 2.0  # put back
+
+
 def test_expected_value_error_is_recognised_by_its_class():
     f, _ = _proxy("class Mine(ValueError):\n    pass\ndef l1(x):\n    raise Mine('bad')\n", "l1")
     G.expect_value_error(f, np.ones(2), why="always")
@@ -155,6 +164,24 @@ def test_hidden_regions_are_split_and_read():
     "T = [np.linalg.norm]\ndef l1(x):\n    return T[0](x, 1)\n",
     "def l1(x):\n    return np.linalg.norm._implementation(x, 1)\n",
     "def l1(x):\n    return eval('np.linalg.norm')(x, 1)\n",
+    # the same function under numpy's private paths
+    "def l1(x):\n    return np.linalg._linalg.norm(x, 1)\n",
+    "from numpy.linalg._linalg import norm as nn\ndef l1(x):\n    return nn(x, 1)\n",
+    "import numpy.linalg._linalg as L\ndef l1(x):\n    return L.norm(x, 1)\n",
+    # reached at run time, where reading cannot follow
+    "import sys\ndef l1(x):\n    return sys.modules['numpy'].linalg.norm(x, 1)\n",
+    "def l1(x):\n    return np.linalg.__dict__['no' + 'rm'](x, 1)\n",
+    "def l1(x):\n    return vars(np.linalg)[''.join(['n', 'o', 'r', 'm'])](x, 1)\n",
+    "def l1(x):\n    return vars(np.linalg).get('no' + 'rm')(x, 1)\n",
+    "la, = (np.linalg,)\ndef l1(x):\n    return la.norm(x, 1)\n",
+    "d = {'f': np.linalg}\ndef l1(x):\n    return d['f'].norm(x, 1)\n",
+    "def lin():\n    return np.linalg\ndef l1(x):\n    return lin().norm(x, 1)\n",
+    "def l1(x):\n    return np.__getattribute__('linalg').norm(x, 1)\n",
+    "import functools\ndef l1(x):\n    return functools.reduce(getattr, ['linalg', 'norm'], np)(x, 1)\n",
+    # stored away where a later call finds it without naming it
+    "import builtins\nbuiltins.zz = np.linalg.norm\ndef l1(x):\n    return zz(x, 1)\n",
+    "import math\nsetattr(math, 'zz', np.linalg.norm)\ndef l1(x):\n    return math.zz(x, 1)\n",
+    "import math\ndef stash():\n    math.zz = np.linalg.norm\nstash()\ndef l1(x):\n    return math.zz(x, 1)\n",
 ])
 def test_static_check_finds_shortcuts(code):
     assert shortcuts.find(["import numpy as np\n", code], "l1", ["numpy.linalg.norm"])
@@ -165,3 +192,19 @@ def test_static_check_leaves_honest_code_alone():
             "    return float(np.sum(np.abs(x)))\n"
             "def distance(x, y):\n    return np.linalg.norm(x - y)\n")
     assert shortcuts.find([code], "l1", ["numpy.linalg.norm"]) == []
+
+
+@pytest.mark.parametrize("code", [
+    # comparing one's answer with the library's at top level is not a shortcut
+    "v = np.array([3.0, -4.0])\nprint(l1(v), np.linalg.norm(v, 1))\n",
+    "results = {}\nresults['library'] = np.linalg.norm(np.ones(3), 1)\n",
+    "for f in (l1,):\n    print(f(np.ones(2)))\n",
+    # another module's function of the same name, and ordinary lookups
+    "import math\ndef tanh_of(x):\n    return math.tanh(x)\n",
+    "def l1(x):\n    size = getattr(x, 'size', None)  # a default is not a name\n"
+    "    return float(np.sum(np.abs(x)))\n",
+])
+def test_static_check_leaves_exploration_and_other_modules_alone(code):
+    answer = "import numpy as np\ndef l1(x):\n    return float(np.sum(np.abs(x)))\n"
+    assert shortcuts.find([answer, code], "l1", ["numpy.linalg.norm"]) == []
+    assert shortcuts.find([answer, code], "l1", ["numpy.tanh"]) == []
