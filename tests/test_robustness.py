@@ -121,6 +121,12 @@ HOSTILE = {
     "alias_shortcut": (_with(l1_norm=(
         "import numpy.linalg as la\n_n = la.norm\ndef l1_norm(x, _f=_n):\n"
         "    return float(_f(x, 1))\n")), "l1_norm"),
+    # the runner's "no shortcut" block switched off, the function reached by a path no alias names:
+    # only the judge's reading of the code stands between this and full marks
+    "switches_off_the_shortcut_block": (_with(l1_norm=(
+        "import sys\n_server = globals().get('__dlmath_runner__')\nif _server is not None:\n"
+        "    _server._blocked = lambda forbidden: []\n"
+        "def l1_norm(x):\n    return float(sys.modules['numpy'].linalg._linalg.norm(x, 1))\n")), "l1_norm"),
 }
 
 
@@ -183,12 +189,6 @@ ATTACKS = {
     "patches_builtins_namespace": _with(l1_norm=WRONG_L1 + (
         "import builtins\nclass _B(dict):\n    pass\n"
         "get_ipython().user_ns['__builtins__'] = _B(vars(builtins), AssertionError=Exception)\n")),
-    # the runner's "no shortcut" block switched off, the function reached by a path no alias names:
-    # only the judge's reading of the code stands between this and full marks
-    "switches_off_the_shortcut_block": _with(l1_norm=(
-        "import sys\n_server = globals().get('__dlmath_runner__')\nif _server is not None:\n"
-        "    _server._blocked = lambda forbidden: []\n"
-        "def l1_norm(x):\n    return float(sys.modules['numpy'].linalg._linalg.norm(x, 1))\n")),
 }
 
 #: Attacks on other students and on the machine; they must change nothing outside.
