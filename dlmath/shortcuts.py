@@ -162,6 +162,16 @@ def _matches(full: str, forbidden: str) -> bool:
     return parts[0] == root and leaf in parts[1:]
 
 
+def _looked_up_names(func_name: str, call: ast.Call) -> list[ast.AST]:
+    """The arguments of a lookup call that are names: ``getattr(obj, NAME, default)``,
+    ``attrgetter(NAME, ...)``, ``methodcaller(NAME, ...)``, ``obj.__getattribute__(NAME)``."""
+    if func_name == "getattr":
+        return call.args[1:2]
+    if func_name == "attrgetter":
+        return list(call.args)
+    return call.args[:1]
+
+
 def _is_call_func(name: ast.Name, within: ast.AST) -> bool:
     """Whether ``name`` is the function of a call in ``within`` (``getattr(...)``)."""
     return any(isinstance(c, ast.Call) and c.func is name for c in ast.walk(within))
@@ -247,8 +257,7 @@ def find(cells: Sequence[str], function: str, forbidden: Sequence[str]) -> list[
                 for f in forbidden:
                     if _matches(full, f):
                         findings.append(f"{f}" + (f" (as {dotted})" if dotted != f else ""))
-                if full.partition(".")[0] == "sys" and ".modules" in "." + full.partition(".")[2] \
-                        or full == "sys.modules":
+                if full == "sys.modules" or full.startswith("sys.modules."):
                     findings.append(f"sys.modules (a module looked up at run time can reach "
                                     f"{', '.join(forbidden)})")
             if isinstance(sub, ast.Attribute) and loading and sub.attr in leaves.values():
@@ -269,12 +278,12 @@ def find(cells: Sequence[str], function: str, forbidden: Sequence[str]) -> list[
                     findings.append(f"{func_name}() (code built at run time can reach "
                                     f"{', '.join(forbidden)})")
                 elif func_name in _LOOKUP:
-                    names = sub.args[1:] if func_name == "getattr" else sub.args
-                    for arg in names[:1] if func_name == "getattr" else names:
+                    for arg in _looked_up_names(func_name, sub):
                         if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                             findings.append(f"{func_name}() with a computed name (it could reach "
                                             f"{', '.join(forbidden)})")
-                        elif any(arg.value == leaf or f in arg.value for f, leaf in leaves.items()):
+                        elif any(leaf in arg.value.split(".") or f in arg.value
+                                 for f, leaf in leaves.items()):
                             findings.append(f"{_expand(func_name, aliases)}({arg.value!r})")
                 elif func_name == "get" and isinstance(sub.func, ast.Attribute) \
                         and _is_namespace(sub.func.value) and sub.args \

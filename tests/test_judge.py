@@ -178,6 +178,7 @@ def test_hidden_regions_are_split_and_read():
     "def lin():\n    return np.linalg\ndef l1(x):\n    return lin().norm(x, 1)\n",
     "def l1(x):\n    return np.__getattribute__('linalg').norm(x, 1)\n",
     "import functools\ndef l1(x):\n    return functools.reduce(getattr, ['linalg', 'norm'], np)(x, 1)\n",
+    "import operator\ndef l1(x):\n    return operator.attrgetter('linalg.norm')(np)(x, 1)\n",
     # stored away where a later call finds it without naming it
     "import builtins\nbuiltins.zz = np.linalg.norm\ndef l1(x):\n    return zz(x, 1)\n",
     "import math\nsetattr(math, 'zz', np.linalg.norm)\ndef l1(x):\n    return math.zz(x, 1)\n",
