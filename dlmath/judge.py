@@ -100,6 +100,12 @@ class LocalChannel(Channel):
 
 _ids = itertools.count(1)
 
+#: Longest reply the judge reads, in characters of wire text.  A check's
+#: results are small (the largest hidden input is well under a megabyte); a
+#: reply near this size is a function returning far more than it was asked
+#: for, and reading it would cost the grader the memory it took to make.
+MAX_REPLY_CHARS = 64 * 1024 * 1024
+
 
 @functools.lru_cache(maxsize=256)
 def _shortcuts_cached(code: tuple, name: str, forbidden: tuple) -> tuple:
@@ -232,6 +238,12 @@ class RunnerFunction:
         return self._read(reply, request_id, calls)
 
     def _read(self, reply: str, request_id: int, calls: Sequence[Call]) -> list[Outcome]:
+        if len(reply) > MAX_REPLY_CHARS:
+            too_large = Outcome(status="broken", message=(
+                f"the results sent back were {len(reply) / 2**20:.1f} MB, more than the "
+                f"{MAX_REPLY_CHARS / 2**20:.1f} MB the grader reads (a result far larger than "
+                "asked for)"))
+            return [too_large for _ in calls]
         broken = Outcome(status="broken", message="the kernel's reply was not understood")
         try:
             data = json.loads(reply, parse_constant=lambda c: None)

@@ -76,6 +76,15 @@ def test_the_runner_blocks_a_forbidden_function_under_numpys_other_paths():
     assert np.linalg._linalg.norm is np.linalg.norm and np.linalg.norm(np.ones(4)) == 2.0  # put back
 
 
+def test_a_reply_too_large_to_read_fails_the_call(monkeypatch):
+    monkeypatch.setattr(judge, "MAX_REPLY_CHARS", 100_000)
+    f, _ = _proxy("def l1(x):\n    return np.zeros(20_000)\n", "l1")
+    with pytest.raises(G.GradingFailure, match="more than the 0.1 MB the grader reads"):
+        G.check_cases(f, _ref, [(np.array([1.0, -2.0]),)], name="l1")
+    g, _ = _proxy("def l1(x):\n    return float(np.abs(x).sum())\n", "l1")
+    G.check_cases(g, _ref, [(np.array([1.0, -2.0]),)] * 40, name="l1")  # ordinary replies pass
+
+
 def test_expected_value_error_is_recognised_by_its_class():
     f, _ = _proxy("class Mine(ValueError):\n    pass\ndef l1(x):\n    raise Mine('bad')\n", "l1")
     G.expect_value_error(f, np.ones(2), why="always")
