@@ -48,9 +48,6 @@ ENV = {
     "warm": "DLMATH_WARM",                # the warm-runner template's request (JSON)
 }
 
-#: prctl(2) option: the signal this process gets when its parent ends.
-PR_SET_PDEATHSIG = 1
-
 #: matplotlib backend when plots are rasterised (what ipykernel would choose).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -281,12 +278,10 @@ def follow_grader() -> None:
     SystemExit
         If the grader that started this launcher is already gone.
     """
-    import ctypes
-    import signal
+    from dlmath import zygote
 
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, ctypes.c_ulong(signal.SIGKILL),
-                                                0, 0, 0)
+        zygote.die_with_parent()
     except (OSError, AttributeError):  # not Linux: the runner then ends with its kernel manager
         pass
     grader = os.environ.get("JPY_PARENT_PID", "")

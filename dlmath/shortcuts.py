@@ -252,15 +252,17 @@ def find(cells: Sequence[str], function: str, forbidden: Sequence[str]) -> list[
         for sub in ast.walk(node):
             dotted = _dotted(sub) if isinstance(sub, (ast.Attribute, ast.Name)) else None
             loading = isinstance(getattr(sub, "ctx", ast.Load()), ast.Load)
+            named = False  # this node names a forbidden function outright
             if dotted and loading:
                 full = _expand(dotted, aliases)
                 for f in forbidden:
                     if _matches(full, f):
+                        named = True
                         findings.append(f"{f}" + (f" (as {dotted})" if dotted != f else ""))
                 if full == "sys.modules" or full.startswith("sys.modules."):
                     findings.append(f"sys.modules (a module looked up at run time can reach "
                                     f"{', '.join(forbidden)})")
-            if isinstance(sub, ast.Attribute) and loading and sub.attr in leaves.values():
+            if isinstance(sub, ast.Attribute) and loading and not named and sub.attr in leaves.values():
                 base = _dotted(sub.value)
                 head = base.partition(".")[0] if base else None
                 if base is None or head not in modules:

@@ -72,6 +72,17 @@ def _prctl(option, arg):
     _check(_libc.prctl(option, ctypes.c_ulong(arg), 0, 0, 0), f"prctl {option}")
 
 
+def die_with_parent():
+    """Have the kernel send this process SIGKILL when its parent ends (``PR_SET_PDEATHSIG``).
+
+    Raises
+    ------
+    OSError
+        If ``prctl`` refuses (or AttributeError where there is no ``prctl``: not Linux).
+    """
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _drop_capabilities():
     """Clear the bounding set and ambient set (then setuid clears the rest)."""
     last = int(open("/proc/sys/kernel/cap_last_cap").read())
@@ -186,7 +197,7 @@ def _become_runner(request):
         os.setresgid(uid, uid, uid)
         os.setresuid(uid, uid, uid)
         _clear_inheritable()
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # after setuid, which clears it
+    die_with_parent()  # after setuid, which clears it
     home = request["home"]
     os.chdir(home)
     _copy_submission(request["submission"], home)
@@ -242,7 +253,7 @@ def _reseed():
 
 def _init(request):
     """B: PID 1 of the runner's namespace; ends (taking everything with it) with the kernel."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     if request["sandboxed"]:
         _runner_mounts(request)
     kernel = os.fork()
@@ -273,7 +284,7 @@ def _init(request):
 
 def _watch(conn, request):
     """A: start B, then relay its end to the launcher, or end it when the launcher goes."""
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    die_with_parent()
     if request["sandboxed"]:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC
                              | CLONE_NEWUTS), "unshare")
@@ -370,7 +381,7 @@ def _font_cache():
 
 def main(argv):
     control, imports = argv[0], [name for name in argv[1].split(",") if name]
-    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the grader (or bwrap)
+    die_with_parent()  # never outlive the grader (or bwrap)
     if len(argv) > 2 and os.getppid() != int(argv[2]):
         sys.exit(4)  # the grader is already gone
     _font_cache()

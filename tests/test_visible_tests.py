@@ -35,15 +35,19 @@ def test_visible_tests_pass_without_dlmath(assignment, tmp_path):
     assert len(visible) == len(assignment.functions)
 
 
-def _shortcut_mutants(assignment):
-    """``[(function, label, code, forbidden)]``: the fixture mistakes the judge calls shortcuts."""
+def _rules(assignment) -> dict:
+    """``{function: forbidden}``: the assignment's "no shortcut" rules (its hidden module's)."""
     import importlib
 
+    return getattr(importlib.import_module(f"dlmath.hidden.{assignment.module}"), "NO_SHORTCUT", {})
+
+
+def _shortcut_mutants(assignment):
+    """``[(function, label, code, forbidden)]``: the fixture mistakes the judge calls shortcuts."""
     from dlmath import shortcuts
 
-    rules = getattr(importlib.import_module(f"dlmath.hidden.{assignment.module}"), "NO_SHORTCUT", {})
     found = []
-    for function, forbidden in rules.items():
+    for function, forbidden in _rules(assignment).items():
         for label, code in submissions.load_variants(assignment.module).MUTANTS.get(function, {}).items():
             if shortcuts.find(["import numpy as np\n", code], function, forbidden):
                 found.append((function, label, code, forbidden))
@@ -51,12 +55,9 @@ def _shortcut_mutants(assignment):
 
 
 def _with_rules():
-    import importlib
-
     from dlmath import course
 
-    return [a for a in course.assignments()
-            if getattr(importlib.import_module(f"dlmath.hidden.{a.module}"), "NO_SHORTCUT", None)]
+    return [a for a in course.assignments() if _rules(a)]
 
 
 @pytest.mark.parametrize("ruled", _with_rules(), ids=lambda a: a.id)
